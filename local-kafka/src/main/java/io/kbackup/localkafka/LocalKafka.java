@@ -1,0 +1,253 @@
+package io.kbackup.localkafka;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A real single-node Kafka cluster (KRaft, broker and controller in one process) running as a child
+ * JVM on the loopback interface. Used by {@code kbackup demo} and by the tests. The data directory
+ * survives {@link #stop()} so the same broker can be started again.
+ */
+public final class LocalKafka implements AutoCloseable {
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+  private final Path dir;
+  private final String clusterId;
+  private final int brokerPort;
+  private final int controllerPort;
+  private final Map<String, String> overrides;
+  private Process process;
+  private Thread shutdownHook;
+
+  private LocalKafka(Path dir, Map<String, String> overrides) throws IOException {
+    this.dir = dir;
+    this.clusterId = randomClusterId();
+    this.brokerPort = freePort();
+    this.controllerPort = freePort();
+    this.overrides = new TreeMap<>(overrides);
+  }
+
+  /** Starts a new cluster whose files live under {@code dir}. */
+  public static LocalKafka start(Path dir) throws IOException {
+    return start(dir, Map.of());
+  }
+
+  /** Starts a new cluster with extra broker settings. */
+  public static LocalKafka start(Path dir, Map<String, String> brokerConfig) throws IOException {
+    LocalKafka kafka = new LocalKafka(dir, brokerConfig);
+    kafka.startProcess();
+    return kafka;
+  }
+
+  public String bootstrapServers() {
+    return "127.0.0.1:" + brokerPort;
+  }
+
+  public String clusterId() {
+    return clusterId;
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  /** Path of the broker's log file, for diagnosis. */
+  public Path logFile() {
+    return dir.resolve("broker.log");
+  }
+
+  public boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
+  /** Starts the broker again after {@link #stop()}, on the same ports and data. */
+  public void restart() throws IOException {
+    if (isRunning()) {
+      throw new IllegalStateException("the broker is running");
+    }
+    startProcess();
+  }
+
+  /** Stops the broker gracefully, killing it when it does not stop in time. */
+  public void stop() {
+    if (process == null) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+    removeShutdownHook();
+    process = null;
+  }
+
+  /** Kills the broker at once, as a crash would. */
+  public void kill() throws InterruptedException {
+    if (process != null) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+      removeShutdownHook();
+      process = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private void startProcess() throws IOException {
+    Path logDir = dir.resolve("data");
+    Files.createDirectories(logDir);
+    Path properties = dir.resolve("server.properties");
+    writeServerProperties(properties, logDir);
+    Path log4j = dir.resolve("log4j2.properties");
+    Files.writeString(log4j, log4jConfig());
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xms256m");
+    command.add("-Xmx1g");
+    command.add("-XX:+UseG1GC");
+    command.add("-Dlog4j2.configurationFile=" + log4j.toAbsolutePath());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(BrokerMain.class.getName());
+    command.add(properties.toAbsolutePath().toString());
+    command.add(clusterId);
+    command.add(logDir.toAbsolutePath().toString());
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.redirectErrorStream(true);
+    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.out").toFile()));
+    process = builder.start();
+    shutdownHook = new Thread(() -> process.destroyForcibly());
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    awaitReady();
+  }
+
+  private void awaitReady() throws IOException {
+    Instant deadline = Instant.now().plus(START_TIMEOUT);
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
+    try (Admin admin = Admin.create(props)) {
+      while (Instant.now().isBefore(deadline)) {
+        if (!process.isAlive()) {
+          throw new IOException(
+              "the local Kafka broker exited during start-up; see " + dir.resolve("broker.out"));
+        }
+        try {
+          if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
+            return;
+          }
+        } catch (Exception e) {
+          // not ready yet
+        }
+        Thread.sleep(200);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for the local Kafka broker", e);
+    }
+    stop();
+    throw new IOException(
+        "the local Kafka broker did not start within "
+            + START_TIMEOUT.toSeconds()
+            + " s; see "
+            + logFile());
+  }
+
+  private void writeServerProperties(Path file, Path logDir) throws IOException {
+    Map<String, String> config = new TreeMap<>();
+    config.put("process.roles", "broker,controller");
+    config.put("node.id", "1");
+    config.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+    config.put(
+        "listeners",
+        "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    config.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+    config.put("controller.listener.names", "CONTROLLER");
+    config.put("inter.broker.listener.name", "PLAINTEXT");
+    config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    config.put("log.dirs", logDir.toAbsolutePath().toString());
+    config.put("num.partitions", "1");
+    config.put("offsets.topic.replication.factor", "1");
+    config.put("offsets.topic.num.partitions", "4");
+    config.put("transaction.state.log.replication.factor", "1");
+    config.put("transaction.state.log.min.isr", "1");
+    config.put("transaction.state.log.num.partitions", "4");
+    config.put("share.coordinator.state.topic.replication.factor", "1");
+    config.put("share.coordinator.state.topic.min.isr", "1");
+    config.put("group.initial.rebalance.delay.ms", "0");
+    config.put("log.segment.delete.delay.ms", "1000");
+    config.put("log.flush.offset.checkpoint.interval.ms", "1000");
+    config.put("auto.create.topics.enable", "false");
+    config.putAll(overrides);
+    try (Writer out = Files.newBufferedWriter(file)) {
+      for (Map.Entry<String, String> e : config.entrySet()) {
+        out.write(e.getKey() + "=" + e.getValue().replace("\\", "\\\\") + "\n");
+      }
+    }
+  }
+
+  private String log4jConfig() {
+    String logFile = logFile().toAbsolutePath().toString().replace("\\", "\\\\");
+    return "status = error\n"
+        + "appender.file.type = File\n"
+        + "appender.file.name = file\n"
+        + "appender.file.fileName = "
+        + logFile
+        + "\n"
+        + "appender.file.layout.type = PatternLayout\n"
+        + "appender.file.layout.pattern = [%d] %p %m (%c)%n\n"
+        + "rootLogger.level = INFO\n"
+        + "rootLogger.appenderRef.file.ref = file\n"
+        + "logger.kafka.name = kafka\n"
+        + "logger.kafka.level = WARN\n"
+        + "logger.apache.name = org.apache.kafka\n"
+        + "logger.apache.level = WARN\n";
+  }
+
+  private void removeShutdownHook() {
+    if (shutdownHook != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException e) {
+        // already shutting down
+      }
+      shutdownHook = null;
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static String randomClusterId() {
+    return Uuid.randomUuid().toString();
+  }
+}

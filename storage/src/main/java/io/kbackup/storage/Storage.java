@@ -1,0 +1,66 @@
+package io.kbackup.storage;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where a repository keeps its objects. Shaped like an object store on purpose: whole objects are
+ * written once, read whole or by range, listed by prefix and deleted. There is no append and no
+ * rename, so every backend (file system, S3, Azure Blob) can honour the same contract.
+ *
+ * <p>Keys are relative paths with {@code /} separators, such as {@code snapshots/ID.json}.
+ */
+public interface Storage extends Closeable {
+
+  /** Writes the object from a local file, replacing any object of that key. */
+  void put(String key, Path file) throws IOException;
+
+  /** Writes the object from bytes, replacing any object of that key. */
+  void put(String key, byte[] bytes) throws IOException;
+
+  /**
+   * Writes the object only if no object of that key exists. This is how commit points are made.
+   *
+   * @return false when the object already existed; nothing was written then
+   */
+  boolean putIfAbsent(String key, byte[] bytes) throws IOException;
+
+  /**
+   * Reads {@code length} bytes from {@code offset} (the rest of the object when length is
+   * negative).
+   *
+   * @throws ObjectNotFoundException when the object does not exist
+   */
+  InputStream get(String key, long offset, long length) throws IOException;
+
+  /** Reads the whole object. */
+  default InputStream get(String key) throws IOException {
+    return get(key, 0, -1);
+  }
+
+  /** Reads the whole object into memory; for small objects such as manifests. */
+  default byte[] readAll(String key) throws IOException {
+    try (InputStream in = get(key)) {
+      return in.readAllBytes();
+    }
+  }
+
+  /** Size and name of the object, or empty when it does not exist. */
+  Optional<ObjectInfo> stat(String key) throws IOException;
+
+  /** Every object whose key starts with {@code prefix}, sorted by key. */
+  List<ObjectInfo> list(String prefix) throws IOException;
+
+  /** Deletes the object; deleting a missing object is not an error. */
+  void delete(String key) throws IOException;
+
+  /** A human-readable location, such as the directory or bucket URL. */
+  String location();
+
+  @Override
+  default void close() throws IOException {}
+}
