@@ -1,0 +1,79 @@
+package io.kbackup.segment;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdInputStream;
+import io.kbackup.error.CorruptDataException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+
+/**
+ * Compression of the records part of a batch. The ids are Kafka's own compression type ids, so a
+ * batch stays readable by Kafka's tools.
+ */
+public enum Codec {
+  NONE(0),
+  ZSTD(4);
+
+  private final int id;
+
+  Codec(int id) {
+    this.id = id;
+  }
+
+  public int id() {
+    return id;
+  }
+
+  public static Codec fromId(int id) {
+    for (Codec c : values()) {
+      if (c.id == id) {
+        return c;
+      }
+    }
+    throw new CorruptDataException("unsupported compression type id " + id + " in a record batch");
+  }
+
+  public static Codec fromName(String name) {
+    return valueOf(name.toUpperCase(Locale.ROOT));
+  }
+
+  byte[] compress(byte[] data, int offset, int length, int level) {
+    return switch (this) {
+      case NONE -> java.util.Arrays.copyOfRange(data, offset, offset + length);
+      case ZSTD -> {
+        byte[] out = new byte[(int) Zstd.compressBound(length)];
+        long n = Zstd.compressByteArray(out, 0, out.length, data, offset, length, level);
+        if (Zstd.isError(n)) {
+          throw new IllegalStateException("zstd compression failed: " + Zstd.getErrorName(n));
+        }
+        yield java.util.Arrays.copyOf(out, (int) n);
+      }
+    };
+  }
+
+  byte[] decompress(byte[] data, int offset, int length) throws IOException {
+    return switch (this) {
+      case NONE -> java.util.Arrays.copyOfRange(data, offset, offset + length);
+      case ZSTD -> {
+        long size = Zstd.getFrameContentSize(data, offset, length);
+        if (size >= 0 && size <= Integer.MAX_VALUE - 16) {
+          byte[] out = new byte[(int) size];
+          long n = Zstd.decompressByteArray(out, 0, out.length, data, offset, length);
+          if (Zstd.isError(n) || n != size) {
+            throw new CorruptDataException("zstd data does not decompress: " + errorName(n));
+          }
+          yield out;
+        }
+        try (InputStream in = new ZstdInputStream(new ByteArrayInputStream(data, offset, length))) {
+          yield in.readAllBytes();
+        }
+      }
+    };
+  }
+
+  private static String errorName(long code) {
+    return Zstd.isError(code) ? Zstd.getErrorName(code) : "wrong size " + code;
+  }
+}

@@ -1,0 +1,18 @@
+package io.kbackup.segment;
+
+/**
+ * A stored segment as a snapshot manifest lists it: its data and index objects with their sizes and
+ * SHA-256 digests, and the records it holds.
+ */
+public record SegmentInfo(
+    String key,
+    long size,
+    String sha256,
+    String indexKey,
+    long indexSize,
+    String indexSha256,
+    long firstOffset,
+    long lastOffset,
+    long recordCount,
+    long maxTimestamp,
+    long payloadBytes) {}

@@ -1,0 +1,228 @@
+package io.kbackup.segment;
+
+import io.kbackup.storage.Storage;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.FutureTask;
+
+/**
+ * Writes the records of one topic-partition, in offset order, into immutable segments of a
+ * repository. Batches are compressed on the given executor while the caller goes on appending; they
+ * are written in order. Each finished segment and its index are stored as two objects and reported
+ * as a {@link SegmentInfo}. Records are only durable once {@link #finish()} returned.
+ */
+public final class SegmentWriter {
+
+  private static final int MAX_BATCHES_IN_FLIGHT = 3;
+
+  private final Storage storage;
+  private final String keyPrefix;
+  private final SegmentSettings settings;
+  private final Executor executor;
+  private final Path spoolDir;
+  private final RecordBatchBuilder builder;
+  private final Deque<FutureTask<EncodedBatch>> inFlight = new ArrayDeque<>();
+  private final List<SegmentInfo> finished = new ArrayList<>();
+
+  private OpenSegment open;
+  private long lastOffset = -1;
+
+  /**
+   * @param keyPrefix where the objects go, such as {@code data/orders/3/}
+   * @param executor runs compression; {@code Runnable::run} compresses on the caller's thread
+   * @param spoolDir a local directory for the segment being written
+   */
+  public SegmentWriter(
+      Storage storage,
+      String keyPrefix,
+      SegmentSettings settings,
+      Executor executor,
+      Path spoolDir) {
+    this.storage = storage;
+    this.keyPrefix = keyPrefix;
+    this.settings = settings;
+    this.executor = executor;
+    this.spoolDir = spoolDir;
+    this.builder = new RecordBatchBuilder(settings.batchBytes());
+  }
+
+  public void append(BackupRecord record) throws IOException {
+    if (record.offset() <= lastOffset) {
+      throw new IllegalArgumentException(
+          "offset " + record.offset() + " is not after " + lastOffset + " in " + keyPrefix);
+    }
+    if (!builder.accepts(record)) {
+      sealBatch();
+    }
+    builder.append(record);
+    lastOffset = record.offset();
+    drainDone();
+  }
+
+  /** Writes what is pending and stores the last segment; returns every segment written. */
+  public List<SegmentInfo> finish() throws IOException {
+    if (!builder.isEmpty()) {
+      sealBatch();
+    }
+    while (!inFlight.isEmpty()) {
+      write(await(inFlight.poll()));
+    }
+    if (open != null) {
+      closeSegment();
+    }
+    return List.copyOf(finished);
+  }
+
+  /** Drops what is not yet stored; objects already stored stay (they are unreferenced). */
+  public void abort() {
+    inFlight.clear();
+    if (open != null) {
+      open.discard();
+      open = null;
+    }
+  }
+
+  private void sealBatch() throws IOException {
+    PendingBatch pending = builder.take();
+    FutureTask<EncodedBatch> task =
+        new FutureTask<>(() -> pending.encode(settings.codec(), settings.level()));
+    inFlight.add(task);
+    executor.execute(task);
+    while (inFlight.size() > MAX_BATCHES_IN_FLIGHT) {
+      write(await(inFlight.poll()));
+    }
+  }
+
+  private void drainDone() throws IOException {
+    while (!inFlight.isEmpty() && inFlight.peek().isDone()) {
+      write(await(inFlight.poll()));
+    }
+  }
+
+  private static EncodedBatch await(FutureTask<EncodedBatch> task) throws IOException {
+    try {
+      return task.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while compressing");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IOException("compression failed", e.getCause());
+    }
+  }
+
+  private void write(EncodedBatch batch) throws IOException {
+    if (open == null) {
+      open = new OpenSegment(Files.createTempFile(spoolDir, "segment-", ".tmp"));
+    }
+    open.write(batch);
+    if (open.size >= settings.segmentBytes()) {
+      closeSegment();
+    }
+  }
+
+  private void closeSegment() throws IOException {
+    OpenSegment segment = open;
+    open = null;
+    finished.add(segment.store());
+  }
+
+  /** The segment currently being written to a spool file. */
+  private final class OpenSegment {
+    private final Path file;
+    private final MessageDigest digest = sha256();
+    private final OutputStream out;
+    private final List<SegmentIndex.Entry> entries = new ArrayList<>();
+    private long size;
+    private long records;
+    private long payloadBytes;
+    private long maxTimestamp = Long.MIN_VALUE;
+
+    OpenSegment(Path file) throws IOException {
+      this.file = file;
+      this.out =
+          new DigestOutputStream(
+              new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), digest);
+    }
+
+    void write(EncodedBatch batch) throws IOException {
+      out.write(batch.bytes());
+      entries.add(
+          new SegmentIndex.Entry(
+              batch.baseOffset(),
+              batch.lastOffset(),
+              batch.maxTimestamp(),
+              size,
+              batch.count(),
+              batch.bytes().length));
+      size += batch.bytes().length;
+      records += batch.count();
+      payloadBytes += batch.uncompressedRecordBytes();
+      maxTimestamp = Math.max(maxTimestamp, batch.maxTimestamp());
+    }
+
+    SegmentInfo store() throws IOException {
+      out.close();
+      long first = entries.get(0).baseOffset();
+      long last = entries.get(entries.size() - 1).lastOffset();
+      String name =
+          String.format(
+              "%020d-%020d-%s", first, last, UUID.randomUUID().toString().substring(0, 8));
+      String key = keyPrefix + name + ".seg";
+      String indexKey = keyPrefix + name + ".idx";
+      byte[] index = new SegmentIndex(entries).toBytes();
+      try {
+        storage.put(key, file);
+      } finally {
+        Files.deleteIfExists(file);
+      }
+      storage.put(indexKey, index);
+      return new SegmentInfo(
+          key,
+          size,
+          HexFormat.of().formatHex(digest.digest()),
+          indexKey,
+          index.length,
+          HexFormat.of().formatHex(sha256().digest(index)),
+          first,
+          last,
+          records,
+          maxTimestamp,
+          payloadBytes);
+    }
+
+    void discard() {
+      try {
+        out.close();
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        // best effort: the spool directory is scratch space
+      }
+    }
+  }
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
