@@ -38,6 +38,10 @@ public final class FileSystemStorage implements Storage {
 
   @Override
   public void put(String key, Path file) throws IOException {
+    if (file.toAbsolutePath().getParent().equals(root.resolve(TMP_DIR))) {
+      publish(file, key, true);
+      return;
+    }
     Path tmp = newTempFile();
     try {
       Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
@@ -125,6 +129,11 @@ public final class FileSystemStorage implements Storage {
   @Override
   public String location() {
     return root.toString();
+  }
+
+  @Override
+  public Path scratchDirectory() throws IOException {
+    return Files.createDirectories(root.resolve(TMP_DIR));
   }
 
   private Path newTempFile() throws IOException {

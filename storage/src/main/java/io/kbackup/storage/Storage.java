@@ -16,8 +16,17 @@ import java.util.Optional;
  */
 public interface Storage extends Closeable {
 
-  /** Writes the object from a local file, replacing any object of that key. */
+  /**
+   * Writes the object from a local file, replacing any object of that key. A file placed in {@link
+   * #scratchDirectory()} may be moved rather than copied; the caller deletes the file afterwards if
+   * it still exists.
+   */
   void put(String key, Path file) throws IOException;
+
+  /** A local directory for files about to be put. */
+  default Path scratchDirectory() throws IOException {
+    return java.nio.file.Files.createTempDirectory("kbackup-");
+  }
 
   /** Writes the object from bytes, replacing any object of that key. */
   void put(String key, byte[] bytes) throws IOException;

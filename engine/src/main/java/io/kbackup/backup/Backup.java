@@ -1,0 +1,342 @@
+package io.kbackup.backup;
+
+import io.kbackup.error.KbackupException;
+import io.kbackup.kafka.KafkaConnection;
+import io.kbackup.kafka.Records;
+import io.kbackup.repository.PartitionSnapshot;
+import io.kbackup.repository.Repository;
+import io.kbackup.repository.SnapshotManifest;
+import io.kbackup.repository.TopicSnapshot;
+import io.kbackup.repository.Version;
+import io.kbackup.segment.SegmentInfo;
+import io.kbackup.segment.SegmentSettings;
+import io.kbackup.segment.SegmentWriter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes a snapshot of the selected topics. The end offsets of every selected partition are captured
+ * in one request (the cut), then each partition is read, committed records only, up to its cut.
+ * Segments of the previous snapshot are re-used when the partition is the same topic and its log
+ * still continues them, so only records appended since are read. The manifest is written last;
+ * until then the snapshot does not exist.
+ */
+public final class Backup {
+
+  private static final Logger log = LoggerFactory.getLogger(Backup.class);
+  private static final Duration STALL_LIMIT = Duration.ofMinutes(5);
+
+  private final Repository repository;
+  private final KafkaConnection kafka;
+  private final BackupOptions options;
+
+  public Backup(Repository repository, KafkaConnection kafka, BackupOptions options) {
+    this.repository = repository;
+    this.kafka = kafka;
+    this.options = options;
+  }
+
+  public BackupResult run() throws IOException {
+    Instant started = Instant.now();
+    String clusterId;
+    Map<String, TopicDescription> topics;
+    Map<String, Map<String, String>> configs;
+    Map<TopicPartition, Long> starts;
+    Map<TopicPartition, Long> ends;
+    Instant cutTime;
+    try (Admin admin = kafka.admin()) {
+      clusterId = kafka.clusterId(admin);
+      Set<String> names =
+          kafka
+              .await(
+                  admin.listTopics(new ListTopicsOptions().listInternal(false)).names(),
+                  "list topics")
+              .stream()
+              .filter(options.topics()::matches)
+              .collect(Collectors.toCollection(TreeSet::new));
+      if (names.isEmpty()) {
+        throw KbackupException.usage(
+            "no topic matches " + options.topics().describe(),
+            "list the cluster's topics with kafka-topics.sh --list and check --topics/--exclude");
+      }
+      topics =
+          new TreeMap<>(
+              kafka.await(admin.describeTopics(names).allTopicNames(), "describe topics"));
+      configs = topicConfigs(admin, names);
+      List<TopicPartition> partitions = new ArrayList<>();
+      topics
+          .values()
+          .forEach(
+              d ->
+                  d.partitions()
+                      .forEach(p -> partitions.add(new TopicPartition(d.name(), p.partition()))));
+      cutTime = Instant.now();
+      ends = offsets(admin, partitions, OffsetSpec.latest());
+      starts = offsets(admin, partitions, OffsetSpec.earliest());
+    }
+    SnapshotManifest previous = options.full() ? null : repository.latestSnapshot().orElse(null);
+    Map<TopicPartition, PartitionPlan> plans =
+        new TreeMap<>(Comparator.comparing(TopicPartition::toString));
+    for (TopicDescription d : topics.values()) {
+      for (var p : d.partitions()) {
+        TopicPartition tp = new TopicPartition(d.name(), p.partition());
+        plans.put(tp, plan(tp, d.topicId().toString(), starts.get(tp), ends.get(tp), previous));
+      }
+    }
+    ReadResult read = read(plans);
+    List<TopicSnapshot> topicSnapshots = new ArrayList<>();
+    int reusedSegments = 0;
+    for (TopicDescription d : topics.values()) {
+      List<PartitionSnapshot> partitions = new ArrayList<>();
+      for (var p : d.partitions()) {
+        TopicPartition tp = new TopicPartition(d.name(), p.partition());
+        PartitionPlan plan = plans.get(tp);
+        List<SegmentInfo> segments = new ArrayList<>(plan.reused());
+        segments.addAll(read.segments().getOrDefault(tp, List.of()));
+        reusedSegments += plan.reused().size();
+        long count = plan.reusedRecords() + read.records().getOrDefault(tp, 0L);
+        partitions.add(
+            new PartitionSnapshot(
+                tp.partition(), plan.startOffset(), plan.endOffset(), count, segments));
+      }
+      int replication = d.partitions().isEmpty() ? 1 : d.partitions().get(0).replicas().size();
+      topicSnapshots.add(
+          new TopicSnapshot(
+              d.name(),
+              d.topicId().toString(),
+              d.partitions().size(),
+              replication,
+              configs.get(d.name()),
+              partitions));
+    }
+    Instant now = Instant.now();
+    SnapshotManifest manifest =
+        new SnapshotManifest(
+            1,
+            Repository.newSnapshotId(now),
+            now.toString(),
+            cutTime.toString(),
+            clusterId,
+            Version.get(),
+            previous == null ? null : previous.id(),
+            topicSnapshots);
+    repository.commit(manifest);
+    log.info("committed snapshot {}", manifest.id());
+    return new BackupResult(
+        manifest,
+        read.recordCount(),
+        read.payloadBytes(),
+        read.storedBytes(),
+        reusedSegments,
+        Duration.between(started, Instant.now()));
+  }
+
+  private PartitionPlan plan(
+      TopicPartition tp, String topicId, long start, long end, SnapshotManifest previous)
+      throws IOException {
+    PartitionSnapshot before = previous == null ? null : find(previous, tp, topicId);
+    if (before == null || before.endOffset() > end || before.endOffset() < start) {
+      return new PartitionPlan(tp, start, end, List.of(), 0, start);
+    }
+    List<SegmentInfo> reused = new ArrayList<>();
+    long reusedRecords = 0;
+    for (SegmentInfo s : before.segments()) {
+      if (s.lastOffset() >= start) {
+        reused.add(s);
+        reusedRecords += SegmentCounts.countFrom(repository.storage(), s, start);
+      }
+    }
+    return new PartitionPlan(tp, start, end, reused, reusedRecords, before.endOffset());
+  }
+
+  private static PartitionSnapshot find(
+      SnapshotManifest manifest, TopicPartition tp, String topicId) {
+    for (TopicSnapshot t : manifest.topics()) {
+      if (t.name().equals(tp.topic()) && t.topicId().equals(topicId)) {
+        for (PartitionSnapshot p : t.partitions()) {
+          if (p.partition() == tp.partition()) {
+            return p;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  private record ReadResult(
+      Map<TopicPartition, List<SegmentInfo>> segments,
+      Map<TopicPartition, Long> records,
+      long recordCount,
+      long payloadBytes,
+      long storedBytes) {}
+
+  private ReadResult read(Map<TopicPartition, PartitionPlan> plans) throws IOException {
+    Map<TopicPartition, PartitionPlan> toRead = new HashMap<>();
+    plans.forEach(
+        (tp, plan) -> {
+          if (plan.needsReading()) {
+            toRead.put(tp, plan);
+          }
+        });
+    Map<TopicPartition, List<SegmentInfo>> segments = new HashMap<>();
+    Map<TopicPartition, Long> counts = new HashMap<>();
+    if (toRead.isEmpty()) {
+      return new ReadResult(segments, counts, 0, 0, 0);
+    }
+    int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    ExecutorService compressors =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "kbackup-compress");
+              t.setDaemon(true);
+              return t;
+            });
+    SegmentSettings settings = repository.config().segmentSettings();
+    Path spool = repository.storage().scratchDirectory();
+    Map<TopicPartition, SegmentWriter> writers = new HashMap<>();
+    long records = 0;
+    long payload = 0;
+    try (KafkaConsumer<byte[], byte[]> consumer = kafka.consumer(Map.of())) {
+      for (TopicPartition tp : toRead.keySet()) {
+        writers.put(
+            tp,
+            new SegmentWriter(
+                repository.storage(), segmentPrefix(tp), settings, compressors, spool));
+      }
+      consumer.assign(toRead.keySet());
+      toRead.forEach((tp, plan) -> consumer.seek(tp, plan.readFrom()));
+      Set<TopicPartition> active = new TreeSet<>(Comparator.comparing(TopicPartition::toString));
+      active.addAll(toRead.keySet());
+      Instant lastProgress = Instant.now();
+      while (!active.isEmpty()) {
+        ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(500));
+        for (TopicPartition tp : batch.partitions()) {
+          long end = toRead.get(tp).endOffset();
+          SegmentWriter writer = writers.get(tp);
+          long n = 0;
+          for (ConsumerRecord<byte[], byte[]> r : batch.records(tp)) {
+            if (r.offset() >= end) {
+              break;
+            }
+            var record = Records.fromConsumer(r);
+            writer.append(record);
+            payload += record.payloadSize();
+            n++;
+          }
+          counts.merge(tp, n, Long::sum);
+          records += n;
+        }
+        if (!batch.isEmpty()) {
+          lastProgress = Instant.now();
+        }
+        List<TopicPartition> done = new ArrayList<>();
+        for (TopicPartition tp : active) {
+          if (consumer.position(tp) >= toRead.get(tp).endOffset()) {
+            done.add(tp);
+          }
+        }
+        if (!done.isEmpty()) {
+          done.forEach(active::remove);
+          consumer.pause(done);
+          for (TopicPartition tp : done) {
+            segments.put(tp, writers.get(tp).finish());
+          }
+        }
+        if (Duration.between(lastProgress, Instant.now()).compareTo(STALL_LIMIT) > 0) {
+          throw KbackupException.failed(
+              "no progress reading "
+                  + active.size()
+                  + " partitions for "
+                  + STALL_LIMIT.toMinutes()
+                  + " minutes, such as "
+                  + active.iterator().next(),
+              "check that the partitions have a leader and that the client may read them",
+              null);
+        }
+      }
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      throw kafka.unreachable(e);
+    } finally {
+      for (Map.Entry<TopicPartition, SegmentWriter> e : writers.entrySet()) {
+        if (!segments.containsKey(e.getKey())) {
+          e.getValue().abort();
+        }
+      }
+      compressors.shutdownNow();
+    }
+    long stored =
+        segments.values().stream()
+            .flatMap(List::stream)
+            .mapToLong(s -> s.size() + s.indexSize())
+            .sum();
+    return new ReadResult(segments, counts, records, payload, stored);
+  }
+
+  static String segmentPrefix(TopicPartition tp) {
+    return Repository.DATA_PREFIX + tp.topic() + "/" + tp.partition() + "/";
+  }
+
+  private Map<TopicPartition, Long> offsets(
+      Admin admin, List<TopicPartition> partitions, OffsetSpec spec) {
+    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+    partitions.forEach(tp -> request.put(tp, spec));
+    Map<TopicPartition, ListOffsetsResultInfo> result =
+        kafka.await(
+            admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all(),
+            "list offsets");
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    result.forEach((tp, info) -> offsets.put(tp, info.offset()));
+    return offsets;
+  }
+
+  private Map<String, Map<String, String>> topicConfigs(Admin admin, Set<String> names) {
+    List<ConfigResource> resources =
+        names.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
+    Map<ConfigResource, Config> described =
+        kafka.await(admin.describeConfigs(resources).all(), "describe topic configs");
+    Map<String, Map<String, String>> result = new HashMap<>();
+    described.forEach(
+        (resource, config) -> {
+          Map<String, String> values = new TreeMap<>();
+          for (ConfigEntry e : config.entries()) {
+            if (e.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG
+                && !e.isSensitive()
+                && e.value() != null) {
+              values.put(e.name(), e.value());
+            }
+          }
+          result.put(resource.name(), values);
+        });
+    return result;
+  }
+}

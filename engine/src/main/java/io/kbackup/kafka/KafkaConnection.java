@@ -1,0 +1,137 @@
+package io.kbackup.kafka;
+
+import io.kbackup.error.ExitCode;
+import io.kbackup.error.KbackupException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * How to reach one Kafka cluster: bootstrap servers, the user's client properties (TLS, SASL) and a
+ * bound on how long to wait for it. Makes the admin, consumer and producer clients.
+ */
+public final class KafkaConnection {
+
+  private final String bootstrapServers;
+  private final Properties clientProperties;
+  private final Duration timeout;
+
+  public KafkaConnection(String bootstrapServers, Properties clientProperties, Duration timeout) {
+    this.bootstrapServers = bootstrapServers;
+    this.clientProperties = new Properties();
+    this.clientProperties.putAll(clientProperties);
+    this.timeout = timeout;
+  }
+
+  public static KafkaConnection of(String bootstrapServers) {
+    return new KafkaConnection(bootstrapServers, new Properties(), Duration.ofSeconds(30));
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  public Duration timeout() {
+    return timeout;
+  }
+
+  private Properties base() {
+    Properties p = new Properties();
+    p.putAll(clientProperties);
+    p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.putIfAbsent(CommonClientConfigs.CLIENT_ID_CONFIG, "kbackup");
+    return p;
+  }
+
+  public Admin admin() {
+    Properties p = base();
+    int ms = (int) Math.max(1000, timeout.toMillis());
+    p.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(ms));
+    p.putIfAbsent(
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(Math.min(ms, 30000)));
+    return Admin.create(p);
+  }
+
+  /** A consumer that reads committed records only, with no group, tuned for bulk reading. */
+  public KafkaConsumer<byte[], byte[]> consumer(Map<String, Object> overrides) {
+    Properties p = base();
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "20000");
+    p.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 << 20));
+    p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 << 20));
+    p.putIfAbsent(ConsumerConfig.RECEIVE_BUFFER_CONFIG, Integer.toString(1 << 20));
+    p.putIfAbsent(
+        ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+        Long.toString(Math.max(1000, timeout.toMillis())));
+    p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    p.putAll(overrides);
+    return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** An idempotent producer with acks=all, so a partition receives each record once, in order. */
+  public KafkaProducer<byte[], byte[]> producer(Map<String, Object> overrides) {
+    Properties p = base();
+    p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "10");
+    p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 << 10));
+    p.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(64L << 20));
+    p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(16 << 20));
+    p.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
+    p.putAll(overrides);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /** The cluster id, waiting at most the timeout; an unreachable cluster is exit code 1. */
+  public String clusterId(Admin admin) {
+    try {
+      return admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      throw unreachable(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KbackupException(ExitCode.INTERRUPTED, "interrupted", null, e);
+    }
+  }
+
+  public KbackupException unreachable(Throwable cause) {
+    return new KbackupException(
+        ExitCode.FAILED,
+        "cannot reach Kafka at " + bootstrapServers + " within " + timeout.toSeconds() + " s",
+        "check --bootstrap-server, that the brokers are up, and --command-config for TLS or SASL",
+        cause);
+  }
+
+  /** Waits for an admin result; failures become a one-line error naming what was asked. */
+  public <T> T await(org.apache.kafka.common.KafkaFuture<T> future, String what) {
+    try {
+      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw unreachable(e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw KbackupException.failed(
+          "Kafka refused to " + what + ": " + cause.getMessage(),
+          "check the cluster's state and the permissions of the client",
+          cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KbackupException(ExitCode.INTERRUPTED, "interrupted", null, e);
+    }
+  }
+}

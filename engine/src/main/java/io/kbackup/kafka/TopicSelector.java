@@ -1,0 +1,65 @@
+package io.kbackup.kafka;
+
+import io.kbackup.error.KbackupException;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Which topics a command works on: those whose whole name matches the include pattern and not the
+ * exclude pattern. Kafka's internal topics are never selected.
+ */
+public final class TopicSelector {
+
+  /** Topics that hold Kafka's own state, never backed up as data. */
+  public static final Set<String> INTERNAL_TOPICS =
+      Set.of(
+          "__consumer_offsets",
+          "__transaction_state",
+          "__share_group_state",
+          "__cluster_metadata",
+          "__remote_log_metadata");
+
+  private final Pattern include;
+  private final Pattern exclude;
+
+  private TopicSelector(Pattern include, Pattern exclude) {
+    this.include = include;
+    this.exclude = exclude;
+  }
+
+  public static TopicSelector all() {
+    return of(null, null);
+  }
+
+  /** Parses the patterns; an invalid one is a usage error. */
+  public static TopicSelector of(String includeRegex, String excludeRegex) {
+    return new TopicSelector(
+        compile(includeRegex == null ? ".*" : includeRegex, "--topics"),
+        excludeRegex == null ? null : compile(excludeRegex, "--exclude"));
+  }
+
+  private static Pattern compile(String regex, String option) {
+    try {
+      return Pattern.compile(regex);
+    } catch (PatternSyntaxException e) {
+      throw KbackupException.usage(
+          option
+              + " is not a valid regular expression: "
+              + e.getDescription()
+              + " near index "
+              + e.getIndex(),
+          "quote the pattern and check it, for example " + option + " 'orders\\..*'");
+    }
+  }
+
+  public boolean matches(String topic) {
+    return !INTERNAL_TOPICS.contains(topic)
+        && include.matcher(topic).matches()
+        && (exclude == null || !exclude.matcher(topic).matches());
+  }
+
+  public String describe() {
+    return include.pattern() + (exclude == null ? "" : " excluding " + exclude.pattern());
+  }
+}

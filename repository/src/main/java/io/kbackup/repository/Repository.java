@@ -1,0 +1,166 @@
+package io.kbackup.repository;
+
+import io.kbackup.error.ExitCode;
+import io.kbackup.error.KbackupException;
+import io.kbackup.segment.SegmentSettings;
+import io.kbackup.storage.ObjectInfo;
+import io.kbackup.storage.Storage;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A kbackup repository on some {@link Storage}: its config, its snapshots and the records of
+ * restores. Opening checks that the storage holds a repository of a format this version reads.
+ */
+public final class Repository implements AutoCloseable {
+
+  public static final String CONFIG_KEY = "config.json";
+  public static final String SNAPSHOTS_PREFIX = "snapshots/";
+  public static final String DATA_PREFIX = "data/";
+  public static final String RESTORES_PREFIX = "restores/";
+
+  private static final DateTimeFormatter ID_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+  private final Storage storage;
+  private final RepositoryConfig config;
+
+  private Repository(Storage storage, RepositoryConfig config) {
+    this.storage = storage;
+    this.config = config;
+  }
+
+  /** Creates a new repository; refuses when the storage already holds one. */
+  public static Repository init(Storage storage, SegmentSettings settings) throws IOException {
+    RepositoryConfig config =
+        new RepositoryConfig(
+            RepositoryConfig.FORMAT,
+            RepositoryConfig.VERSION,
+            UUID.randomUUID().toString(),
+            Instant.now().toString(),
+            List.of(),
+            settings.codec().name().toLowerCase(java.util.Locale.ROOT),
+            settings.level(),
+            settings.batchBytes(),
+            settings.segmentBytes());
+    if (!storage.putIfAbsent(CONFIG_KEY, Json.write(config))) {
+      throw KbackupException.usage(
+          "a repository already exists at " + storage.location(),
+          "use it as it is, or choose another location");
+    }
+    return new Repository(storage, config);
+  }
+
+  /** Opens an existing repository. */
+  public static Repository open(Storage storage) throws IOException {
+    if (storage.stat(CONFIG_KEY).isEmpty()) {
+      throw new KbackupException(
+          ExitCode.REPOSITORY_MISSING,
+          "no kbackup repository at " + storage.location(),
+          "check --repo, or create one with `kbackup init --repo " + storage.location() + "`");
+    }
+    RepositoryConfig config =
+        Json.read(storage.readAll(CONFIG_KEY), RepositoryConfig.class, CONFIG_KEY);
+    if (!RepositoryConfig.FORMAT.equals(config.format())) {
+      throw new KbackupException(
+          ExitCode.REPOSITORY_MISSING,
+          storage.location() + " is not a kbackup repository (format " + config.format() + ")",
+          "check --repo");
+    }
+    if (config.version() > RepositoryConfig.VERSION) {
+      throw new KbackupException(
+          ExitCode.FAILED,
+          "the repository has format version "
+              + config.version()
+              + ", this kbackup reads up to "
+              + RepositoryConfig.VERSION,
+          "use a newer kbackup");
+    }
+    List<String> unknown =
+        config.features().stream()
+            .filter(f -> !RepositoryConfig.KNOWN_FEATURES.contains(f))
+            .toList();
+    if (!unknown.isEmpty()) {
+      throw new KbackupException(
+          ExitCode.FAILED,
+          "the repository needs features this kbackup does not know: " + String.join(", ", unknown),
+          "use a newer kbackup");
+    }
+    return new Repository(storage, config);
+  }
+
+  public Storage storage() {
+    return storage;
+  }
+
+  public RepositoryConfig config() {
+    return config;
+  }
+
+  public static String newSnapshotId(Instant now) {
+    return ID_TIME.format(now) + "-" + UUID.randomUUID().toString().substring(0, 6);
+  }
+
+  /** Every committed snapshot, oldest first. */
+  public List<SnapshotManifest> snapshots() throws IOException {
+    List<SnapshotManifest> result = new ArrayList<>();
+    for (ObjectInfo info : storage.list(SNAPSHOTS_PREFIX)) {
+      if (info.key().endsWith(".json")) {
+        result.add(Json.read(storage.readAll(info.key()), SnapshotManifest.class, info.key()));
+      }
+    }
+    result.sort(
+        Comparator.comparing(SnapshotManifest::createdAt).thenComparing(SnapshotManifest::id));
+    return result;
+  }
+
+  public Optional<SnapshotManifest> latestSnapshot() throws IOException {
+    List<SnapshotManifest> all = snapshots();
+    return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+  }
+
+  /** The snapshot of that id, or the newest one for {@code latest}. */
+  public SnapshotManifest snapshot(String idOrLatest) throws IOException {
+    if (idOrLatest == null || idOrLatest.equals("latest")) {
+      return latestSnapshot()
+          .orElseThrow(
+              () ->
+                  KbackupException.usage(
+                      "the repository has no snapshot yet", "run `kbackup backup` first"));
+    }
+    String key = snapshotKey(idOrLatest);
+    if (storage.stat(key).isEmpty()) {
+      throw KbackupException.usage(
+          "no snapshot " + idOrLatest + " in " + storage.location(),
+          "list them with `kbackup snapshots`");
+    }
+    return Json.read(storage.readAll(key), SnapshotManifest.class, key);
+  }
+
+  /** Writes the manifest: the commit point of a backup. */
+  public void commit(SnapshotManifest manifest) throws IOException {
+    if (!storage.putIfAbsent(snapshotKey(manifest.id()), Json.write(manifest))) {
+      throw new IllegalStateException("snapshot " + manifest.id() + " exists already");
+    }
+  }
+
+  static String snapshotKey(String id) {
+    if (!id.matches("[A-Za-z0-9._-]+")) {
+      throw KbackupException.usage(
+          "invalid snapshot id: " + id, "list them with `kbackup snapshots`");
+    }
+    return SNAPSHOTS_PREFIX + id + ".json";
+  }
+
+  @Override
+  public void close() throws IOException {
+    storage.close();
+  }
+}

@@ -1,0 +1,48 @@
+package io.kbackup.repository;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A snapshot: written last, as the only commit point of a backup. It lists, per topic-partition,
+ * the offset range it holds and every segment object needed to restore it, with sizes and SHA-256
+ * digests.
+ *
+ * @param cutTime when the end offsets of every partition were captured
+ * @param parentId the snapshot whose segments this one re-used, or null
+ */
+public record SnapshotManifest(
+    int formatVersion,
+    String id,
+    String createdAt,
+    String cutTime,
+    String clusterId,
+    String toolVersion,
+    String parentId,
+    List<TopicSnapshot> topics) {
+
+  public SnapshotManifest {
+    topics = List.copyOf(topics);
+  }
+
+  public Instant created() {
+    return Instant.parse(createdAt);
+  }
+
+  public long recordCount() {
+    return topics.stream().mapToLong(TopicSnapshot::recordCount).sum();
+  }
+
+  /** Bytes of stored segments and indexes this snapshot needs. */
+  public long storedBytes() {
+    return topics.stream()
+        .flatMap(t -> t.partitions().stream())
+        .flatMap(p -> p.segments().stream())
+        .mapToLong(s -> s.size() + s.indexSize())
+        .sum();
+  }
+
+  public int partitionCount() {
+    return topics.stream().mapToInt(t -> t.partitions().size()).sum();
+  }
+}
