@@ -9,6 +9,7 @@ import io.kbackup.repository.SnapshotManifest;
 import io.kbackup.repository.TopicSnapshot;
 import io.kbackup.repository.Version;
 import io.kbackup.segment.SegmentInfo;
+import io.kbackup.segment.SegmentRanges;
 import io.kbackup.segment.SegmentSettings;
 import io.kbackup.segment.SegmentWriter;
 import java.io.IOException;
@@ -172,7 +173,8 @@ public final class Backup {
     for (SegmentInfo s : before.segments()) {
       if (s.lastOffset() >= start) {
         reused.add(s);
-        reusedRecords += SegmentCounts.countFrom(repository.storage(), s, start);
+        reusedRecords +=
+            SegmentRanges.cut(repository.storage(), List.of(s), start, end, null).recordCount();
       }
     }
     return new PartitionPlan(tp, start, end, reused, reusedRecords, before.endOffset());

@@ -1,0 +1,111 @@
+package io.kbackup.restore;
+
+import io.kbackup.segment.BackupRecord;
+import io.kbackup.segment.RecordBatch;
+import io.kbackup.segment.SegmentInfo;
+import io.kbackup.segment.SegmentReader;
+import io.kbackup.storage.Storage;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+
+/**
+ * Sends the records of one partition's plan, in offset order, to its target partition. The first
+ * {@code alreadyPresent} records are skipped: an earlier run delivered them (an idempotent producer
+ * delivers a prefix, never a record twice). Every record, skipped or sent, is entered in the offset
+ * map: the k-th record of the plan lands at the target start offset plus k.
+ */
+final class PartitionRestorer {
+
+  private final Storage storage;
+  private final Producer<byte[], byte[]> producer;
+  private final PartitionRestore plan;
+  private final long targetStartOffset;
+  private final long alreadyPresent;
+  private final AtomicReference<Exception> failure;
+  private final OffsetMapBuilder offsetMap = new OffsetMapBuilder();
+  private long sent;
+  private long payloadBytes;
+
+  PartitionRestorer(
+      Storage storage,
+      Producer<byte[], byte[]> producer,
+      PartitionRestore plan,
+      long targetStartOffset,
+      long alreadyPresent,
+      AtomicReference<Exception> failure) {
+    this.storage = storage;
+    this.producer = producer;
+    this.plan = plan;
+    this.targetStartOffset = targetStartOffset;
+    this.alreadyPresent = alreadyPresent;
+    this.failure = failure;
+  }
+
+  void run() throws IOException {
+    long index = 0;
+    for (SegmentInfo segment : plan.segments()) {
+      if (segment.lastOffset() < plan.startOffset() || segment.firstOffset() >= plan.stopOffset()) {
+        continue;
+      }
+      try (SegmentReader reader = SegmentReader.open(storage, segment, plan.startOffset())) {
+        for (RecordBatch batch = reader.next(); batch != null; batch = reader.next()) {
+          if (batch.lastOffset() < plan.startOffset()) {
+            continue;
+          }
+          for (BackupRecord r : batch.records()) {
+            if (r.offset() < plan.startOffset()) {
+              continue;
+            }
+            if (r.offset() >= plan.stopOffset() || index >= plan.recordCount()) {
+              return;
+            }
+            if (failure.get() != null) {
+              return;
+            }
+            offsetMap.add(r.offset(), targetStartOffset + index);
+            if (index >= alreadyPresent) {
+              send(r);
+            }
+            index++;
+          }
+        }
+      }
+    }
+  }
+
+  private void send(BackupRecord r) {
+    ProducerRecord<byte[], byte[]> record =
+        new ProducerRecord<>(
+            plan.target().topic(),
+            plan.target().partition(),
+            r.timestamp() >= 0 ? r.timestamp() : null,
+            r.key(),
+            r.value(),
+            List.<Header>copyOf(r.headers()));
+    producer.send(
+        record,
+        (metadata, e) -> {
+          if (e != null) {
+            failure.compareAndSet(null, e);
+          }
+        });
+    sent++;
+    payloadBytes += r.payloadSize();
+  }
+
+  long sent() {
+    return sent;
+  }
+
+  long payloadBytes() {
+    return payloadBytes;
+  }
+
+  List<OffsetRange> offsetMap() {
+    return offsetMap.build();
+  }
+}

@@ -1,0 +1,527 @@
+package io.kbackup.restore;
+
+import io.kbackup.error.ExitCode;
+import io.kbackup.error.KbackupException;
+import io.kbackup.kafka.KafkaConnection;
+import io.kbackup.repository.Json;
+import io.kbackup.repository.PartitionSnapshot;
+import io.kbackup.repository.Repository;
+import io.kbackup.repository.SnapshotManifest;
+import io.kbackup.repository.TopicSnapshot;
+import io.kbackup.segment.SegmentInfo;
+import io.kbackup.segment.SegmentRanges;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Restores a snapshot into a cluster. Partitions are restored in parallel through one idempotent
+ * producer, each in its original order and into the same partition number. Before the first record
+ * is sent, a restore state naming every target partition's start offset is stored in the
+ * repository; a re-run after an interruption counts what the target already holds and sends only
+ * the rest, so each record lands exactly once. When done, the state records the source-to-target
+ * offset map.
+ */
+public final class Restore {
+
+  private static final Logger log = LoggerFactory.getLogger(Restore.class);
+
+  /** Configs a new topic is created without, because they would reject or delete old records. */
+  static final Set<String> DEFERRED_CONFIGS =
+      Set.of(
+          "retention.ms",
+          "message.timestamp.type",
+          "message.timestamp.difference.max.ms",
+          "message.timestamp.before.max.ms",
+          "message.timestamp.after.max.ms");
+
+  private final Repository repository;
+  private final KafkaConnection kafka;
+  private final RestoreOptions options;
+
+  public Restore(Repository repository, KafkaConnection kafka, RestoreOptions options) {
+    this.repository = repository;
+    this.kafka = kafka;
+    this.options = options;
+  }
+
+  public RestoreResult run() throws IOException {
+    Instant started = Instant.now();
+    SnapshotManifest snapshot = repository.snapshot(options.snapshotId());
+    List<TopicSnapshot> topics = selectTopics(snapshot);
+    List<PartitionRestore> plan = plan(topics);
+    List<String> notes = new ArrayList<>();
+    try (Admin admin = kafka.admin()) {
+      String clusterId = kafka.clusterId(admin);
+      String stateId = stateId(snapshot, clusterId, plan);
+      RestoreState previous = loadState(stateId).orElse(null);
+      Map<String, TopicDescription> existing = existingTopics(admin, topics);
+      List<String> toCreate = new ArrayList<>();
+      for (TopicSnapshot t : topics) {
+        String target = options.topicMap().target(t.name());
+        TopicDescription d = existing.get(target);
+        if (d == null) {
+          toCreate.add(target);
+        } else if (d.partitions().size() < t.partitionCount()) {
+          throw KbackupException.usage(
+              "target topic "
+                  + target
+                  + " has "
+                  + d.partitions().size()
+                  + " partitions, the snapshot has "
+                  + t.partitionCount(),
+              "add partitions to it, or restore into a new topic with --topic-map "
+                  + t.name()
+                  + "=NEW_NAME");
+        }
+      }
+      Map<TopicPartition, Long> targetEnds = new HashMap<>();
+      Map<TopicPartition, Long> targetStarts = new HashMap<>();
+      List<TopicPartition> existingPartitions =
+          plan.stream()
+              .map(PartitionRestore::target)
+              .filter(tp -> existing.containsKey(tp.topic()))
+              .toList();
+      if (!existingPartitions.isEmpty()) {
+        targetEnds.putAll(offsets(admin, existingPartitions, OffsetSpec.latest()));
+        targetStarts.putAll(offsets(admin, existingPartitions, OffsetSpec.earliest()));
+      }
+      if (previous == null) {
+        checkEmpty(plan, targetStarts, targetEnds);
+      }
+      if (options.dryRun()) {
+        return new RestoreResult(
+            snapshot.id(),
+            stateId,
+            plan,
+            toCreate,
+            0,
+            0,
+            0,
+            Duration.between(started, Instant.now()),
+            true,
+            notes);
+      }
+      RestoreState state =
+          previous != null ? previous : newState(stateId, snapshot, clusterId, plan, targetEnds);
+      if (previous == null) {
+        saveState(state);
+      } else {
+        log.info("resuming restore {}", stateId);
+      }
+      createTopics(admin, topics, toCreate, notes);
+      Map<TopicPartition, Long> ends =
+          offsets(admin, plan.stream().map(PartitionRestore::target).toList(), OffsetSpec.latest());
+      Produced produced = produce(plan, state, ends);
+      Map<TopicPartition, Long> finalEnds =
+          offsets(admin, plan.stream().map(PartitionRestore::target).toList(), OffsetSpec.latest());
+      List<RestoreState.Partition> done = new ArrayList<>();
+      for (PartitionRestore p : plan) {
+        RestoreState.Partition sp = statePartition(state, p.target());
+        long expected = sp.targetStartOffset() + p.recordCount();
+        long actual = finalEnds.get(p.target());
+        if (actual != expected) {
+          throw KbackupException.failed(
+              "target partition "
+                  + p.target()
+                  + " ends at offset "
+                  + actual
+                  + ", expected "
+                  + expected,
+              "something else wrote to the target during the restore; restore into a topic nobody else writes to",
+              null);
+        }
+        done.add(
+            new RestoreState.Partition(
+                sp.sourceTopic(),
+                sp.targetTopic(),
+                sp.partition(),
+                sp.targetStartOffset(),
+                p.recordCount(),
+                produced.offsetMaps().get(p.target())));
+      }
+      applyDeferredConfigs(admin, topics, toCreate, notes);
+      saveState(
+          new RestoreState(
+              state.id(),
+              state.snapshotId(),
+              state.targetClusterId(),
+              state.toTime(),
+              RestoreState.COMPLETE,
+              state.startedAt(),
+              Instant.now().toString(),
+              done));
+      return new RestoreResult(
+          snapshot.id(),
+          stateId,
+          plan,
+          toCreate,
+          produced.sent(),
+          produced.skipped(),
+          produced.payloadBytes(),
+          Duration.between(started, Instant.now()),
+          false,
+          notes);
+    }
+  }
+
+  private List<TopicSnapshot> selectTopics(SnapshotManifest snapshot) {
+    List<TopicSnapshot> selected =
+        snapshot.topics().stream().filter(t -> options.topics().matches(t.name())).toList();
+    if (selected.isEmpty()) {
+      throw KbackupException.usage(
+          "no topic of snapshot " + snapshot.id() + " matches " + options.topics().describe(),
+          "see the snapshot's topics with `kbackup snapshots` and check --topics");
+    }
+    for (String source : options.topicMap().renames().keySet()) {
+      if (selected.stream().noneMatch(t -> t.name().equals(source))) {
+        throw KbackupException.usage(
+            "--topic-map names topic "
+                + source
+                + ", which is not restored from snapshot "
+                + snapshot.id(),
+            "check the topic names in --topic-map against --topics and the snapshot");
+      }
+    }
+    return selected;
+  }
+
+  private List<PartitionRestore> plan(List<TopicSnapshot> topics) throws IOException {
+    Long maxTimestamp = options.toTime() == null ? null : options.toTime().toEpochMilli();
+    List<PartitionRestore> plan = new ArrayList<>();
+    for (TopicSnapshot t : topics) {
+      String target = options.topicMap().target(t.name());
+      for (PartitionSnapshot p : t.partitions()) {
+        SegmentRanges.Cut cut =
+            maxTimestamp == null
+                ? new SegmentRanges.Cut(p.endOffset(), p.recordCount())
+                : SegmentRanges.cut(
+                    repository.storage(),
+                    p.segments(),
+                    p.startOffset(),
+                    p.endOffset(),
+                    maxTimestamp);
+        long bytes =
+            p.segments().stream()
+                .filter(
+                    s -> s.lastOffset() >= p.startOffset() && s.firstOffset() < cut.stopOffset())
+                .mapToLong(SegmentInfo::size)
+                .sum();
+        plan.add(
+            new PartitionRestore(
+                new TopicPartition(t.name(), p.partition()),
+                new TopicPartition(target, p.partition()),
+                p.segments(),
+                p.startOffset(),
+                cut.stopOffset(),
+                cut.recordCount(),
+                bytes));
+      }
+    }
+    return plan;
+  }
+
+  private void checkEmpty(
+      List<PartitionRestore> plan,
+      Map<TopicPartition, Long> starts,
+      Map<TopicPartition, Long> ends) {
+    if (options.existingData() == ExistingDataPolicy.APPEND) {
+      return;
+    }
+    for (PartitionRestore p : plan) {
+      Long end = ends.get(p.target());
+      if (end != null && end > starts.get(p.target()) && p.recordCount() > 0) {
+        throw KbackupException.usage(
+            "target partition "
+                + p.target()
+                + " already holds records (offsets "
+                + starts.get(p.target())
+                + " to "
+                + (end - 1)
+                + ")",
+            "restore into another topic with --topic-map "
+                + p.source().topic()
+                + "=NEW_NAME, or add --if-not-empty=append to restore after them");
+      }
+    }
+  }
+
+  private Map<String, TopicDescription> existingTopics(Admin admin, List<TopicSnapshot> topics) {
+    Set<String> names = kafka.await(admin.listTopics().names(), "list topics");
+    List<String> wanted =
+        topics.stream()
+            .map(t -> options.topicMap().target(t.name()))
+            .filter(names::contains)
+            .toList();
+    if (wanted.isEmpty()) {
+      return Map.of();
+    }
+    return kafka.await(admin.describeTopics(wanted).allTopicNames(), "describe topics");
+  }
+
+  private void createTopics(
+      Admin admin, List<TopicSnapshot> topics, List<String> toCreate, List<String> notes) {
+    List<NewTopic> newTopics = new ArrayList<>();
+    for (TopicSnapshot t : topics) {
+      String target = options.topicMap().target(t.name());
+      if (!toCreate.contains(target)) {
+        continue;
+      }
+      Map<String, String> configs = new TreeMap<>(t.configs());
+      DEFERRED_CONFIGS.forEach(configs::remove);
+      configs.put("retention.ms", "-1");
+      configs.put("message.timestamp.type", "CreateTime");
+      newTopics.add(
+          new NewTopic(target, Optional.of(t.partitionCount()), Optional.empty()).configs(configs));
+    }
+    if (newTopics.isEmpty()) {
+      return;
+    }
+    try {
+      admin
+          .createTopics(newTopics)
+          .all()
+          .get(kafka.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+        throw KbackupException.failed(
+            "Kafka refused to create topics: " + e.getCause().getMessage(),
+            "check the client's permission to create topics and the cluster's replication settings",
+            e.getCause());
+      }
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw kafka.unreachable(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KbackupException(ExitCode.INTERRUPTED, "interrupted", null, e);
+    }
+    awaitLeaders(admin, newTopics.stream().map(NewTopic::name).toList());
+  }
+
+  private void awaitLeaders(Admin admin, List<String> names) {
+    Instant deadline = Instant.now().plus(kafka.timeout());
+    while (Instant.now().isBefore(deadline)) {
+      try {
+        Map<String, TopicDescription> d = admin.describeTopics(names).allTopicNames().get();
+        if (d.values().stream()
+            .allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null))) {
+          return;
+        }
+      } catch (ExecutionException e) {
+        // not visible yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private void applyDeferredConfigs(
+      Admin admin, List<TopicSnapshot> topics, List<String> created, List<String> notes) {
+    for (TopicSnapshot t : topics) {
+      String target = options.topicMap().target(t.name());
+      if (!created.contains(target)) {
+        continue;
+      }
+      String retention = t.configs().get("retention.ms");
+      notes.add(
+          "topic "
+              + target
+              + " was created with retention.ms=-1 so that restored records are not deleted by time retention"
+              + (retention == null
+                  ? ""
+                  : "; the backed-up value was retention.ms="
+                      + retention
+                      + ", set it when the restored data may expire"));
+    }
+  }
+
+  private record Produced(
+      long sent,
+      long skipped,
+      long payloadBytes,
+      Map<TopicPartition, List<OffsetRange>> offsetMaps) {}
+
+  private Produced produce(
+      List<PartitionRestore> plan, RestoreState state, Map<TopicPartition, Long> ends)
+      throws IOException {
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    AtomicLong sent = new AtomicLong();
+    AtomicLong skipped = new AtomicLong();
+    AtomicLong payload = new AtomicLong();
+    Map<TopicPartition, List<OffsetRange>> maps = new java.util.concurrent.ConcurrentHashMap<>();
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.max(1, options.parallelism()),
+            r -> {
+              Thread t = new Thread(r, "kbackup-restore");
+              t.setDaemon(true);
+              return t;
+            });
+    try (KafkaProducer<byte[], byte[]> producer = kafka.producer(Map.of())) {
+      List<Future<?>> tasks = new ArrayList<>();
+      for (PartitionRestore p : plan) {
+        RestoreState.Partition sp = statePartition(state, p.target());
+        long already = ends.get(p.target()) - sp.targetStartOffset();
+        if (already < 0 || already > p.recordCount()) {
+          throw KbackupException.failed(
+              "target partition "
+                  + p.target()
+                  + " holds "
+                  + already
+                  + " records since the restore began, the snapshot has "
+                  + p.recordCount(),
+              "something else wrote to the target; restore into a new topic with --topic-map",
+              null);
+        }
+        PartitionRestorer restorer =
+            new PartitionRestorer(
+                repository.storage(), producer, p, sp.targetStartOffset(), already, failure);
+        tasks.add(
+            pool.submit(
+                () -> {
+                  restorer.run();
+                  sent.addAndGet(restorer.sent());
+                  skipped.addAndGet(already);
+                  payload.addAndGet(restorer.payloadBytes());
+                  maps.put(p.target(), restorer.offsetMap());
+                  return null;
+                }));
+      }
+      for (Future<?> task : tasks) {
+        try {
+          task.get();
+        } catch (ExecutionException e) {
+          failure.compareAndSet(
+              null, e.getCause() instanceof Exception ex ? ex : new IOException(e.getCause()));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new KbackupException(ExitCode.INTERRUPTED, "interrupted", null, e);
+        }
+      }
+      producer.flush();
+    } finally {
+      pool.shutdownNow();
+    }
+    Exception e = failure.get();
+    if (e instanceof KbackupException k) {
+      throw k;
+    }
+    if (e != null) {
+      throw KbackupException.failed(
+          "restore failed: " + e.getMessage(),
+          "fix the cause and run the same restore again; it resumes where it stopped",
+          e);
+    }
+    return new Produced(sent.get(), skipped.get(), payload.get(), maps);
+  }
+
+  private Map<TopicPartition, Long> offsets(
+      Admin admin, List<TopicPartition> partitions, OffsetSpec spec) {
+    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+    partitions.forEach(tp -> request.put(tp, spec));
+    Map<TopicPartition, Long> result = new HashMap<>();
+    kafka
+        .await(admin.listOffsets(request).all(), "list offsets")
+        .forEach((tp, info) -> result.put(tp, info.offset()));
+    return result;
+  }
+
+  private RestoreState newState(
+      String id,
+      SnapshotManifest snapshot,
+      String clusterId,
+      List<PartitionRestore> plan,
+      Map<TopicPartition, Long> targetEnds) {
+    List<RestoreState.Partition> partitions = new ArrayList<>();
+    for (PartitionRestore p : plan) {
+      long start = targetEnds.getOrDefault(p.target(), 0L);
+      partitions.add(
+          new RestoreState.Partition(
+              p.source().topic(),
+              p.target().topic(),
+              p.target().partition(),
+              start,
+              p.recordCount(),
+              List.of()));
+    }
+    return new RestoreState(
+        id,
+        snapshot.id(),
+        clusterId,
+        options.toTime() == null ? null : options.toTime().toString(),
+        RestoreState.RUNNING,
+        Instant.now().toString(),
+        null,
+        partitions);
+  }
+
+  private static RestoreState.Partition statePartition(RestoreState state, TopicPartition target) {
+    return state.partitions().stream()
+        .filter(p -> p.targetTopic().equals(target.topic()) && p.partition() == target.partition())
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("restore state lacks " + target));
+  }
+
+  private Optional<RestoreState> loadState(String id) throws IOException {
+    String key = Repository.RESTORES_PREFIX + id + ".json";
+    if (repository.storage().stat(key).isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(Json.read(repository.storage().readAll(key), RestoreState.class, key));
+  }
+
+  private void saveState(RestoreState state) throws IOException {
+    repository.storage().put(Repository.RESTORES_PREFIX + state.id() + ".json", Json.write(state));
+  }
+
+  /** Same snapshot, target cluster, partitions and time: the same restore, so it resumes. */
+  private String stateId(SnapshotManifest snapshot, String clusterId, List<PartitionRestore> plan) {
+    StringBuilder key =
+        new StringBuilder(snapshot.id())
+            .append('|')
+            .append(clusterId)
+            .append('|')
+            .append(options.toTime());
+    plan.forEach(p -> key.append('|').append(p.source()).append('>').append(p.target()));
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(key.toString().getBytes(StandardCharsets.UTF_8));
+      return snapshot.id() + "-" + HexFormat.of().formatHex(digest, 0, 6);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

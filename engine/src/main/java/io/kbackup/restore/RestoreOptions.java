@@ -1,0 +1,20 @@
+package io.kbackup.restore;
+
+import io.kbackup.kafka.TopicSelector;
+import java.time.Instant;
+
+/**
+ * What to restore and how.
+ *
+ * @param snapshotId a snapshot id or {@code latest}
+ * @param toTime restore each partition up to its last record at or before this time; null for all
+ * @param parallelism partitions restored at the same time
+ */
+public record RestoreOptions(
+    String snapshotId,
+    Instant toTime,
+    TopicSelector topics,
+    TopicMap topicMap,
+    int parallelism,
+    boolean dryRun,
+    ExistingDataPolicy existingData) {}

@@ -1,0 +1,33 @@
+package io.kbackup.restore;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What a restore did, or for a dry run would do.
+ *
+ * @param recordsSent records produced by this run
+ * @param recordsAlreadyPresent records a previous, interrupted run had already restored
+ * @param createdTopics target topics this run created
+ * @param notes things the operator should know, one line each
+ */
+public record RestoreResult(
+    String snapshotId,
+    String stateId,
+    List<PartitionRestore> plan,
+    List<String> createdTopics,
+    long recordsSent,
+    long recordsAlreadyPresent,
+    long payloadBytes,
+    Duration elapsed,
+    boolean dryRun,
+    List<String> notes) {
+
+  public long plannedRecords() {
+    return plan.stream().mapToLong(PartitionRestore::recordCount).sum();
+  }
+
+  public long plannedBytes() {
+    return plan.stream().mapToLong(PartitionRestore::storedBytes).sum();
+  }
+}
