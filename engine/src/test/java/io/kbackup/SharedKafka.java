@@ -1,0 +1,42 @@
+package io.kbackup;
+
+import io.kbackup.localkafka.LocalKafka;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Real brokers shared by the test classes of one test JVM; stopped when the JVM exits. */
+public final class SharedKafka {
+
+  private static LocalKafka primary;
+  private static LocalKafka secondary;
+
+  private SharedKafka() {}
+
+  public static synchronized LocalKafka primary() {
+    if (primary == null) {
+      primary = start("primary");
+    }
+    return primary;
+  }
+
+  /** A second, independent cluster, as another data center would be. */
+  public static synchronized LocalKafka secondary() {
+    if (secondary == null) {
+      secondary = start("secondary");
+    }
+    return secondary;
+  }
+
+  private static LocalKafka start(String name) {
+    try {
+      Path dir = Files.createTempDirectory("kbackup-test-kafka-" + name);
+      LocalKafka kafka = LocalKafka.start(dir);
+      Runtime.getRuntime().addShutdownHook(new Thread(kafka::stop));
+      return kafka;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

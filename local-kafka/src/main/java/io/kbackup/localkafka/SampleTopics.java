@@ -1,0 +1,143 @@
+package io.kbackup.localkafka;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Writes sample topics that exercise every detail a backup must keep: null and empty keys and
+ * values, tombstones, duplicate and null headers, old timestamps, log-append time, and a
+ * transactional producer with committed and aborted transactions (which leave offset gaps).
+ */
+public final class SampleTopics {
+
+  public static final String ORDERS = "orders";
+  public static final String PAYMENTS = "payments";
+  public static final String AUDIT = "audit";
+
+  private SampleTopics() {}
+
+  /** Topic names written by {@link #write}, with the prefix applied. */
+  public static List<String> names(String prefix) {
+    return List.of(prefix + ORDERS, prefix + PAYMENTS, prefix + AUDIT);
+  }
+
+  public static void write(String bootstrapServers, String prefix, int ordersPerPartition)
+      throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(prefix + ORDERS, Optional.of(3), Optional.empty())
+                      .configs(Map.of("retention.ms", "604800000")),
+                  new NewTopic(prefix + PAYMENTS, 2, (short) 1),
+                  new NewTopic(prefix + AUDIT, 1, (short) 1)
+                      .configs(Map.of("message.timestamp.type", "LogAppendTime"))))
+          .all()
+          .get();
+    }
+    try (KafkaProducer<byte[], byte[]> producer = producer(bootstrapServers, null)) {
+      long base = 1_600_000_000_000L; // September 2020: older than any retention
+      for (int p = 0; p < 3; p++) {
+        for (int i = 0; i < ordersPerPartition; i++) {
+          producer.send(order(prefix + ORDERS, p, i, base + i * 1000L));
+        }
+      }
+      for (int i = 0; i < 20; i++) {
+        producer.send(
+            new ProducerRecord<>(
+                prefix + AUDIT, 0, null, bytes("user-" + (i % 3)), bytes("login " + i)));
+      }
+      producer.flush();
+    }
+    try (KafkaProducer<byte[], byte[]> tx = producer(bootstrapServers, "kbackup-sample-tx")) {
+      tx.initTransactions();
+      for (int t = 0; t < 4; t++) {
+        tx.beginTransaction();
+        for (int i = 0; i < 10; i++) {
+          tx.send(
+              new ProducerRecord<>(
+                  prefix + PAYMENTS,
+                  i % 2,
+                  bytes("payment-" + t + "-" + i),
+                  bytes("{\"tx\":" + t + ",\"amount\":" + (i * 10) + "}")));
+        }
+        if (t == 1) {
+          tx.abortTransaction();
+        } else {
+          tx.commitTransaction();
+        }
+      }
+    }
+  }
+
+  private static ProducerRecord<byte[], byte[]> order(String topic, int partition, int i, long ts) {
+    RecordHeaders headers = new RecordHeaders();
+    headers.add("trace-id", bytes("trace-" + partition + "-" + i));
+    if (i % 5 == 0) {
+      headers.add("tag", bytes("first"));
+      headers.add("tag", bytes("second"));
+      headers.add("nothing", null);
+      headers.add("empty", new byte[0]);
+    }
+    byte[] key;
+    byte[] value;
+    switch (i % 10) {
+      case 3 -> {
+        key = null;
+        value = bytes("{\"order\":" + i + ",\"note\":\"no key\"}");
+      }
+      case 4 -> {
+        key = new byte[0];
+        value = new byte[0];
+      }
+      case 7 -> {
+        key = bytes("customer-" + (i % 13));
+        value = null; // tombstone
+      }
+      case 8 -> {
+        key = new byte[] {0, (byte) 0xFF, 0x7F, (byte) 0x80};
+        value = new byte[] {(byte) 0xC3, 0x28, 0, 1};
+      }
+      default -> {
+        key = bytes("customer-" + (i % 13));
+        value =
+            bytes(
+                "{\"order\":"
+                    + i
+                    + ",\"partition\":"
+                    + partition
+                    + ",\"items\":[{\"sku\":\"SKU-"
+                    + (i * 7 % 101)
+                    + "\",\"qty\":"
+                    + (1 + i % 4)
+                    + "}],\"status\":\"NEW\"}");
+      }
+    }
+    return new ProducerRecord<>(topic, partition, ts, key, value, headers);
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer(String bootstrap, String transactionalId) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    if (transactionalId != null) {
+      p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    }
+    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}
