@@ -1,0 +1,98 @@
+package io.kbackup.cli;
+
+import io.kbackup.error.ExitCode;
+import io.kbackup.error.KbackupException;
+import io.kbackup.repository.Version;
+import java.io.PrintWriter;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The kbackup command line: parses, runs one command, maps failures to exit codes. */
+@Command(
+    name = "kbackup",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.VersionProvider.class,
+    description = "Backup and restore for Apache Kafka.",
+    subcommands = {
+      InitCommand.class,
+      BackupCommand.class,
+      SnapshotsCommand.class,
+      CatCommand.class,
+      RestoreCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main implements Runnable {
+
+  @Option(
+      names = "--verbose",
+      scope = ScopeType.INHERIT,
+      description = "Log what happens and show stack traces of errors.")
+  void setVerbose(boolean verbose) {
+    Main.verbose = verbose;
+    Configurator.setRootLevel(verbose ? Level.INFO : Level.OFF);
+    Configurator.setLevel("org.apache.kafka", verbose ? Level.WARN : Level.OFF);
+  }
+
+  static boolean verbose;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs a command line; returns its exit code. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          err.println(describe(e));
+          if (verbose) {
+            e.printStackTrace(err);
+          }
+          err.flush();
+          return e instanceof KbackupException k ? k.exitCode() : ExitCode.FAILED;
+        });
+    return cli.execute(args);
+  }
+
+  static String describe(Throwable e) {
+    if (e instanceof KbackupException k) {
+      return "kbackup: error: "
+          + k.getMessage()
+          + (k.hint() == null ? "" : System.lineSeparator() + "  hint: " + k.hint());
+    }
+    if (e instanceof java.nio.file.AccessDeniedException a) {
+      return "kbackup: error: permission denied: " + a.getFile();
+    }
+    if (e instanceof java.io.IOException io) {
+      return "kbackup: error: input/output failure: "
+          + io.getMessage()
+          + System.lineSeparator()
+          + "  hint: check the repository's disk or storage; nothing was committed";
+    }
+    return "kbackup: unexpected error: "
+        + e
+        + System.lineSeparator()
+        + "  hint: run again with --verbose for details";
+  }
+
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"kbackup " + Version.get()};
+    }
+  }
+}

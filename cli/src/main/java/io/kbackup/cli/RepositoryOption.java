@@ -1,0 +1,37 @@
+package io.kbackup.cli;
+
+import io.kbackup.error.KbackupException;
+import io.kbackup.repository.Repository;
+import io.kbackup.storage.FileSystemStorage;
+import io.kbackup.storage.Storage;
+import java.io.IOException;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The {@code --repo} option shared by every command that uses a repository. */
+final class RepositoryOption {
+
+  @Option(
+      names = "--repo",
+      required = true,
+      paramLabel = "URL",
+      description = "Repository location: a directory path or file:PATH.")
+  String repo;
+
+  Storage storage() {
+    if (repo.startsWith("s3://") || repo.startsWith("azure://")) {
+      throw KbackupException.usage(
+          "repository " + repo + " is on object storage, which this version does not support yet",
+          "use a local directory for --repo");
+    }
+    String path = repo.startsWith("file:") ? repo.substring("file:".length()) : repo;
+    if (path.startsWith("//")) {
+      path = path.substring(2);
+    }
+    return new FileSystemStorage(Path.of(path));
+  }
+
+  Repository open() throws IOException {
+    return Repository.open(storage());
+  }
+}

@@ -1,0 +1,192 @@
+package io.kbackup.cli;
+
+import io.kbackup.error.KbackupException;
+import io.kbackup.kafka.TopicSelector;
+import io.kbackup.repository.Repository;
+import io.kbackup.restore.ExistingDataPolicy;
+import io.kbackup.restore.PartitionRestore;
+import io.kbackup.restore.Restore;
+import io.kbackup.restore.RestoreOptions;
+import io.kbackup.restore.RestoreResult;
+import io.kbackup.restore.TopicMap;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "restore",
+    description =
+        "Restore a snapshot into a cluster; re-running an interrupted restore resumes it.")
+final class RestoreCommand implements Callable<Integer> {
+
+  @Mixin RepositoryOption repo;
+  @Mixin KafkaOptions kafka;
+
+  @Option(
+      names = "--snapshot",
+      defaultValue = "latest",
+      description = "Snapshot id or latest (default).")
+  String snapshotId;
+
+  @Option(
+      names = "--to-time",
+      paramLabel = "TIME",
+      description =
+          "Restore each partition up to its last record at or before TIME (ISO-8601 such as 2026-11-26T10:00:00Z, or epoch milliseconds).")
+  String toTime;
+
+  @Option(
+      names = "--topics",
+      paramLabel = "REGEX",
+      description = "Topics to restore (default: all).")
+  String topics;
+
+  @Option(
+      names = "--topic-map",
+      paramLabel = "SRC=DST[,...]",
+      description = "Restore topics under other names.")
+  String topicMap;
+
+  @Option(
+      names = "--parallelism",
+      defaultValue = "4",
+      description = "Partitions restored at once (default: ${DEFAULT-VALUE}).")
+  int parallelism;
+
+  @Option(
+      names = "--if-not-empty",
+      defaultValue = "fail",
+      paramLabel = "fail|append",
+      description =
+          "What to do when a target partition already holds records (default: ${DEFAULT-VALUE}).")
+  String ifNotEmpty;
+
+  @Option(
+      names = "--dry-run",
+      description = "Print what would be created and restored; change nothing.")
+  boolean dryRun;
+
+  @Option(names = "--json", description = "Print the summary as JSON.")
+  boolean json;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    RestoreOptions options =
+        new RestoreOptions(
+            snapshotId,
+            parseTime(toTime),
+            TopicSelector.of(topics, null),
+            TopicMap.parse(topicMap),
+            parallelism,
+            dryRun,
+            existingDataPolicy());
+    if (parallelism < 1) {
+      throw KbackupException.usage(
+          "--parallelism must be at least 1", "for example --parallelism 4");
+    }
+    Printer printer = new Printer(spec.commandLine().getOut());
+    try (Repository r = repo.open()) {
+      RestoreResult result = new Restore(r, kafka.connection(), options).run();
+      if (json) {
+        printer.json(summary(result));
+      } else {
+        print(printer, result);
+      }
+    }
+    return 0;
+  }
+
+  private ExistingDataPolicy existingDataPolicy() {
+    return switch (ifNotEmpty) {
+      case "fail" -> ExistingDataPolicy.FAIL;
+      case "append" -> ExistingDataPolicy.APPEND;
+      default ->
+          throw KbackupException.usage(
+              "--if-not-empty must be fail or append, not " + ifNotEmpty,
+              "for example --if-not-empty=append");
+    };
+  }
+
+  static Instant parseTime(String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      if (text.matches("\\d+")) {
+        return Instant.ofEpochMilli(Long.parseLong(text));
+      }
+      return java.time.OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeParseException | NumberFormatException e) {
+      throw KbackupException.usage(
+          "--to-time '" + text + "' is not a time",
+          "use ISO-8601 with a zone, such as 2026-11-26T10:00:00Z, or epoch milliseconds");
+    }
+  }
+
+  private static Map<String, Object> summary(RestoreResult result) {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("snapshot", result.snapshotId());
+    s.put("dryRun", result.dryRun());
+    s.put("createdTopics", result.createdTopics());
+    s.put("plannedRecords", result.plannedRecords());
+    s.put("plannedBytes", result.plannedBytes());
+    s.put("recordsSent", result.recordsSent());
+    s.put("recordsAlreadyPresent", result.recordsAlreadyPresent());
+    s.put("seconds", result.elapsed().toMillis() / 1000.0);
+    s.put("restoreId", result.stateId());
+    s.put("notes", result.notes());
+    return s;
+  }
+
+  private static void print(Printer printer, RestoreResult result) {
+    List<List<String>> rows = new ArrayList<>();
+    for (PartitionRestore p : result.plan()) {
+      rows.add(
+          List.of(
+              p.source().toString(),
+              p.target().toString()
+                  + (result.createdTopics().contains(p.target().topic()) ? " (new)" : ""),
+              p.startOffset() + ".." + p.stopOffset(),
+              Long.toString(p.recordCount()),
+              Printer.bytes(p.storedBytes())));
+    }
+    if (result.dryRun()) {
+      printer.line(
+          "dry run of restoring snapshot " + result.snapshotId() + ": nothing was changed");
+      for (String t : result.createdTopics()) {
+        printer.line("would create topic " + t);
+      }
+    }
+    printer.table(List.of("SOURCE", "TARGET", "OFFSETS", "RECORDS", "STORED"), rows);
+    if (result.dryRun()) {
+      printer.line(
+          String.format(
+              "would restore %d records (%s stored)",
+              result.plannedRecords(), Printer.bytes(result.plannedBytes())));
+      return;
+    }
+    double seconds = Math.max(0.001, result.elapsed().toMillis() / 1000.0);
+    printer.line(
+        String.format(
+            "restored %d records (%s) from snapshot %s in %.1f s%s; restore id %s",
+            result.recordsSent(),
+            Printer.bytes(result.payloadBytes()),
+            result.snapshotId(),
+            seconds,
+            result.recordsAlreadyPresent() > 0
+                ? ", " + result.recordsAlreadyPresent() + " were already restored by an earlier run"
+                : "",
+            result.stateId()));
+    result.notes().forEach(n -> printer.line("note: " + n));
+  }
+}

@@ -1,0 +1,64 @@
+package io.kbackup.cli;
+
+import io.kbackup.repository.Repository;
+import io.kbackup.repository.SnapshotManifest;
+import io.kbackup.repository.TopicSnapshot;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "snapshots", description = "List the snapshots of a repository.")
+final class SnapshotsCommand implements Callable<Integer> {
+
+  @Mixin RepositoryOption repo;
+
+  @Option(names = "--json", description = "Print one JSON document per snapshot.")
+  boolean json;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    Printer printer = new Printer(spec.commandLine().getOut());
+    try (Repository r = repo.open()) {
+      List<SnapshotManifest> snapshots = r.snapshots();
+      if (json) {
+        for (SnapshotManifest s : snapshots) {
+          Map<String, Object> row = new LinkedHashMap<>();
+          row.put("id", s.id());
+          row.put("createdAt", s.createdAt());
+          row.put("cutTime", s.cutTime());
+          row.put("clusterId", s.clusterId());
+          row.put("topics", s.topics().stream().map(TopicSnapshot::name).toList());
+          row.put("partitions", s.partitionCount());
+          row.put("records", s.recordCount());
+          row.put("storedBytes", s.storedBytes());
+          row.put("parent", s.parentId());
+          printer.json(row);
+        }
+        return 0;
+      }
+      List<List<String>> rows = new ArrayList<>();
+      for (SnapshotManifest s : snapshots) {
+        rows.add(
+            List.of(
+                s.id(),
+                s.createdAt(),
+                s.clusterId(),
+                Integer.toString(s.topics().size()),
+                Integer.toString(s.partitionCount()),
+                Long.toString(s.recordCount()),
+                Printer.bytes(s.storedBytes())));
+      }
+      printer.table(
+          List.of("ID", "CREATED", "CLUSTER", "TOPICS", "PARTITIONS", "RECORDS", "SIZE"), rows);
+    }
+    return 0;
+  }
+}
