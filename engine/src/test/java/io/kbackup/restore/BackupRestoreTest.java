@@ -2,7 +2,6 @@ package io.kbackup.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kbackup.SharedKafka;
 import io.kbackup.backup.Backup;
 import io.kbackup.backup.BackupOptions;
 import io.kbackup.backup.BackupResult;
@@ -10,6 +9,7 @@ import io.kbackup.kafka.KafkaConnection;
 import io.kbackup.kafka.TopicSelector;
 import io.kbackup.localkafka.LocalKafka;
 import io.kbackup.localkafka.SampleTopics;
+import io.kbackup.localkafka.SharedKafka;
 import io.kbackup.localkafka.TopicContents;
 import io.kbackup.localkafka.TopicContents.Entry;
 import io.kbackup.repository.Json;
