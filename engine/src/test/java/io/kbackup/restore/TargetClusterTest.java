@@ -1,0 +1,107 @@
+package io.kbackup.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kbackup.backup.Backup;
+import io.kbackup.backup.BackupOptions;
+import io.kbackup.error.ExitCode;
+import io.kbackup.error.KbackupException;
+import io.kbackup.kafka.KafkaConnection;
+import io.kbackup.kafka.TopicSelector;
+import io.kbackup.localkafka.LocalKafka;
+import io.kbackup.localkafka.SharedKafka;
+import io.kbackup.localkafka.TopicContents;
+import io.kbackup.localkafka.TopicContents.Entry;
+import io.kbackup.repository.Repository;
+import io.kbackup.segment.SegmentSettings;
+import io.kbackup.storage.FileSystemStorage;
+import io.kbackup.testing.Topics;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TargetClusterTest {
+
+  @Test
+  void restoresIntoASecondClusterUnderANewNameAndGuardsNonEmptyTargets(@TempDir Path dir)
+      throws Exception {
+    LocalKafka source = SharedKafka.primary();
+    LocalKafka target = SharedKafka.secondary();
+    String topic = "dc-orders";
+    Topics.create(source.bootstrapServers(), topic, 4);
+    Topics.fill(source.bootstrapServers(), topic, 4, 0, 250, (p, i) -> 1_690_000_000_000L + i);
+    Repository repo = Repository.init(new FileSystemStorage(dir), SegmentSettings.defaults());
+    new Backup(
+            repo,
+            KafkaConnection.of(source.bootstrapServers()),
+            new BackupOptions(TopicSelector.of("dc-.*", null), false))
+        .run();
+
+    KafkaConnection other = KafkaConnection.of(target.bootstrapServers());
+    RestoreOptions options =
+        new RestoreOptions(
+            "latest",
+            null,
+            TopicSelector.all(),
+            TopicMap.parse(topic + "=orders-dr"),
+            2,
+            false,
+            ExistingDataPolicy.FAIL);
+    RestoreResult result = new Restore(repo, other, options).run();
+    assertThat(result.recordsSent()).isEqualTo(1000);
+    assertThat(result.createdTopics()).containsExactly("orders-dr");
+    List<Entry> original = TopicContents.read(source.bootstrapServers(), topic);
+    assertThat(TopicContents.read(target.bootstrapServers(), "orders-dr")).isEqualTo(original);
+
+    // the same restore again is recognised as done: nothing is sent twice
+    RestoreResult again = new Restore(repo, other, options).run();
+    assertThat(again.recordsSent()).isZero();
+    assertThat(again.recordsAlreadyPresent()).isEqualTo(1000);
+    assertThat(TopicContents.read(target.bootstrapServers(), "orders-dr")).hasSize(1000);
+
+    // a different restore into the now non-empty topic is refused with a hint
+    RestoreOptions other2 =
+        new RestoreOptions(
+            "latest",
+            java.time.Instant.now(),
+            TopicSelector.all(),
+            TopicMap.parse(topic + "=orders-dr"),
+            2,
+            false,
+            ExistingDataPolicy.FAIL);
+    assertThatThrownBy(() -> new Restore(repo, other, other2).run())
+        .isInstanceOfSatisfying(
+            KbackupException.class,
+            e -> {
+              assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
+              assertThat(e.getMessage()).contains("orders-dr-").contains("already holds records");
+              assertThat(e.hint()).contains("--if-not-empty=append");
+            });
+    assertThat(TopicContents.read(target.bootstrapServers(), "orders-dr")).hasSize(1000);
+
+    // told to append, it restores after the records already there
+    RestoreOptions append =
+        new RestoreOptions(
+            "latest",
+            java.time.Instant.now(),
+            TopicSelector.all(),
+            TopicMap.parse(topic + "=orders-dr"),
+            2,
+            false,
+            ExistingDataPolicy.APPEND);
+    RestoreResult appended = new Restore(repo, other, append).run();
+    assertThat(appended.recordsSent()).isEqualTo(1000);
+    List<Entry> twice = TopicContents.read(target.bootstrapServers(), "orders-dr");
+    for (int p = 0; p < 4; p++) {
+      int partition = p;
+      List<Entry> expected = original.stream().filter(e -> e.partition() == partition).toList();
+      List<Entry> actual = twice.stream().filter(e -> e.partition() == partition).toList();
+      assertThat(actual).hasSize(500);
+      assertThat(actual.subList(0, 250)).isEqualTo(expected);
+      assertThat(actual.subList(250, 500).stream().map(Entry::withoutOffset).toList())
+          .isEqualTo(expected.stream().map(Entry::withoutOffset).toList());
+    }
+  }
+}
