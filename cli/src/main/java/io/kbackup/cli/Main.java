@@ -33,12 +33,12 @@ public final class Main implements Runnable {
       scope = ScopeType.INHERIT,
       description = "Log what happens and show stack traces of errors.")
   void setVerbose(boolean verbose) {
-    Main.verbose = verbose;
+    this.verbose = verbose;
     Configurator.setRootLevel(verbose ? Level.INFO : Level.OFF);
     Configurator.setLevel("org.apache.kafka", verbose ? Level.WARN : Level.OFF);
   }
 
-  static boolean verbose;
+  private boolean verbose;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -53,13 +53,23 @@ public final class Main implements Runnable {
 
   /** Runs a command line; returns its exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cli = new CommandLine(new Main());
+    Main main = new Main();
+    main.setVerbose(false);
+    CommandLine cli = new CommandLine(main);
     cli.setOut(out);
     cli.setErr(err);
+    cli.setParameterExceptionHandler(
+        (e, args2) -> {
+          String command = e.getCommandLine().getCommandSpec().qualifiedName();
+          err.println("kbackup: error: " + e.getMessage());
+          err.println("  hint: see `" + command + " --help`");
+          err.flush();
+          return ExitCode.USAGE;
+        });
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           err.println(describe(e));
-          if (verbose) {
+          if (main.verbose) {
             e.printStackTrace(err);
           }
           err.flush();

@@ -1,0 +1,169 @@
+package io.kbackup.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kbackup.localkafka.LocalKafka;
+import io.kbackup.localkafka.SampleTopics;
+import io.kbackup.localkafka.SharedKafka;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every bad input gets one clear line, a hint, a documented exit code and no stack trace. */
+class BadInputTest {
+
+  static LocalKafka kafka;
+  @TempDir static Path dir;
+  static String repo;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    kafka = SharedKafka.primary();
+    SampleTopics.write(kafka.bootstrapServers(), "bad-", 10);
+    repo = dir.resolve("repo").toString();
+    assertThat(CliRunner.run("init", "--repo", repo).exitCode()).isZero();
+    CliRunner.Result backup =
+        CliRunner.run(
+            "backup", "--repo", repo, "-b", kafka.bootstrapServers(), "--topics", "bad-.*");
+    assertThat(backup.exitCode()).as(backup.err()).isZero();
+  }
+
+  static void assertOneClearError(CliRunner.Result r, int exitCode, String message) {
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(exitCode);
+    assertThat(r.err()).startsWith("kbackup: error: ").contains(message).contains("  hint: ");
+    assertThat(r.err().lines().count()).isEqualTo(2);
+    assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception");
+  }
+
+  @Test
+  void missingRepositoryIsExit10() {
+    String missing = dir.resolve("nowhere").toString();
+    assertOneClearError(
+        CliRunner.run("snapshots", "--repo", missing), 10, "no kbackup repository at " + missing);
+    assertOneClearError(
+        CliRunner.run("backup", "--repo", missing, "-b", kafka.bootstrapServers()),
+        10,
+        "no kbackup repository");
+  }
+
+  @Test
+  void aDirectoryThatIsNotARepositoryIsExit10() {
+    assertOneClearError(
+        CliRunner.run("cat", "--repo", dir.toString()), 10, "no kbackup repository at");
+  }
+
+  @Test
+  void initTwiceIsRefused() {
+    assertOneClearError(CliRunner.run("init", "--repo", repo), 2, "a repository already exists at");
+  }
+
+  @Test
+  void unreachableBootstrapServerFailsWithinTheTimeout() {
+    Instant start = Instant.now();
+    CliRunner.Result r =
+        CliRunner.run("backup", "--repo", repo, "-b", "127.0.0.1:1", "--timeout", "3");
+    assertOneClearError(r, 1, "cannot reach Kafka at 127.0.0.1:1 within 3 s");
+    assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(20));
+    CliRunner.Result restore =
+        CliRunner.run("restore", "--repo", repo, "-b", "127.0.0.1:1", "--timeout", "2");
+    assertOneClearError(restore, 1, "cannot reach Kafka at 127.0.0.1:1 within 2 s");
+  }
+
+  @Test
+  void invalidRegexIsExit2() {
+    assertOneClearError(
+        CliRunner.run(
+            "backup", "--repo", repo, "-b", kafka.bootstrapServers(), "--topics", "orders[("),
+        2,
+        "--topics is not a valid regular expression");
+    assertOneClearError(
+        CliRunner.run("restore", "--repo", repo, "-b", kafka.bootstrapServers(), "--exclude", "*x"),
+        2,
+        "Unknown option");
+  }
+
+  @Test
+  void invalidTopicMapIsExit2() {
+    assertOneClearError(
+        CliRunner.run(
+            "restore",
+            "--repo",
+            repo,
+            "-b",
+            kafka.bootstrapServers(),
+            "--topic-map",
+            "bad-orders=a=b"),
+        2,
+        "--topic-map entry 'bad-orders=a=b' is not SOURCE=TARGET");
+    assertOneClearError(
+        CliRunner.run(
+            "restore", "--repo", repo, "-b", kafka.bootstrapServers(), "--topic-map", "missing=x"),
+        2,
+        "--topic-map names topic missing, which is not restored");
+  }
+
+  @Test
+  void noMatchingTopicIsExit2() {
+    assertOneClearError(
+        CliRunner.run(
+            "backup",
+            "--repo",
+            repo,
+            "-b",
+            kafka.bootstrapServers(),
+            "--topics",
+            "no-such-topic-.*"),
+        2,
+        "no topic matches no-such-topic-.*");
+    assertOneClearError(
+        CliRunner.run(
+            "restore",
+            "--repo",
+            repo,
+            "-b",
+            kafka.bootstrapServers(),
+            "--topics",
+            "no-such-topic-.*"),
+        2,
+        "no topic of snapshot");
+  }
+
+  @Test
+  void restoreIntoANonEmptyTopicIsExit2WithAHint() {
+    CliRunner.Result r =
+        CliRunner.run(
+            "restore", "--repo", repo, "-b", kafka.bootstrapServers(), "--topics", "bad-orders");
+    assertOneClearError(r, 2, "target partition bad-orders-0 already holds records");
+    assertThat(r.err())
+        .contains("--topic-map bad-orders=NEW_NAME")
+        .contains("--if-not-empty=append");
+  }
+
+  @Test
+  void badTimeIsExit2() {
+    assertOneClearError(
+        CliRunner.run(
+            "restore", "--repo", repo, "-b", kafka.bootstrapServers(), "--to-time", "yesterday"),
+        2,
+        "--to-time 'yesterday' is not a time");
+  }
+
+  @Test
+  void unknownSnapshotIsExit2() {
+    assertOneClearError(
+        CliRunner.run("cat", "--repo", repo, "--snapshot", "20200101-000000-abcdef"),
+        2,
+        "no snapshot 20200101-000000-abcdef");
+  }
+
+  @Test
+  void verboseShowsTheStackTrace() {
+    CliRunner.Result r =
+        CliRunner.run("snapshots", "--verbose", "--repo", dir.resolve("nowhere").toString());
+    assertThat(r.exitCode()).isEqualTo(10);
+    assertThat(r.err()).contains("\tat io.kbackup.");
+  }
+}
