@@ -1,0 +1,167 @@
+package io.kbackup.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kbackup.localkafka.LocalKafka;
+import io.kbackup.localkafka.SharedKafka;
+import io.kbackup.localkafka.TopicContents;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A restore process killed with SIGKILL and run again leaves each record exactly once. */
+class RestoreResumeTest {
+
+  static final int PARTITIONS = 3;
+  static final int PER_PARTITION = 60_000;
+
+  @Test
+  void aRestoreKilledTwiceAndRunAgainDeliversEveryRecordExactlyOnce(@TempDir Path dir)
+      throws Exception {
+    LocalKafka kafka = SharedKafka.primary();
+    String source = "resume-source";
+    String target = "resume-target";
+    try (Admin admin =
+        Admin.create(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(source, PARTITIONS, (short) 1))).all().get();
+    }
+    Properties p = new Properties();
+    p.put("bootstrap.servers", kafka.bootstrapServers());
+    p.put("linger.ms", "20");
+    p.put("batch.size", "262144");
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (int i = 0; i < PER_PARTITION; i++) {
+        for (int part = 0; part < PARTITIONS; part++) {
+          String value =
+              "{\"partition\":"
+                  + part
+                  + ",\"seq\":"
+                  + i
+                  + ",\"payload\":\""
+                  + "x".repeat(200 + i % 50)
+                  + "\"}";
+          producer.send(
+              new ProducerRecord<>(source, part, ("key-" + i % 1000).getBytes(), value.getBytes()));
+        }
+      }
+    }
+    String repo = dir.resolve("repo").toString();
+    assertThat(CliRunner.run("init", "--repo", repo).exitCode()).isZero();
+    assertThat(
+            CliRunner.run(
+                    "backup", "--repo", repo, "-b", kafka.bootstrapServers(), "--topics", source)
+                .exitCode())
+        .isZero();
+    long total = (long) PARTITIONS * PER_PARTITION;
+
+    List<Long> killedAt = new ArrayList<>();
+    for (double fraction : new double[] {0.2, 0.6}) {
+      Process restore =
+          startRestore(
+              repo,
+              kafka.bootstrapServers(),
+              source,
+              target,
+              dir.resolve("restore-" + fraction + ".log"));
+      long seen =
+          waitUntilTargetHolds(
+              kafka.bootstrapServers(), target, (long) (total * fraction), restore);
+      restore.destroyForcibly();
+      assertThat(restore.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      long after = targetRecords(kafka.bootstrapServers(), target);
+      assertThat(after).as("killed before the restore finished").isLessThan(total);
+      assertThat(after).isGreaterThanOrEqualTo(seen);
+      killedAt.add(after);
+    }
+    assertThat(killedAt.get(1)).isGreaterThan(killedAt.get(0));
+
+    CliRunner.Result last =
+        CliRunner.run(
+            "restore",
+            "--repo",
+            repo,
+            "-b",
+            kafka.bootstrapServers(),
+            "--topics",
+            source,
+            "--topic-map",
+            source + "=" + target);
+    assertThat(last.exitCode()).as(last.err()).isZero();
+    assertThat(last.out()).contains("were already restored by an earlier run");
+    assertThat(TopicContents.read(kafka.bootstrapServers(), target))
+        .isEqualTo(TopicContents.read(kafka.bootstrapServers(), source));
+  }
+
+  private static Process startRestore(
+      String repo, String bootstrap, String source, String target, Path log) throws Exception {
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx512m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "restore",
+            "--repo",
+            repo,
+            "-b",
+            bootstrap,
+            "--topics",
+            source,
+            "--topic-map",
+            source + "=" + target,
+            "--parallelism",
+            "3");
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+  }
+
+  private static long waitUntilTargetHolds(
+      String bootstrap, String topic, long records, Process restore) throws Exception {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+    while (Instant.now().isBefore(deadline)) {
+      long n = targetRecords(bootstrap, topic);
+      if (n >= records) {
+        return n;
+      }
+      assertThat(restore.isAlive()).as("the restore ended before it could be killed").isTrue();
+      Thread.sleep(5);
+    }
+    throw new AssertionError("the restore did not reach " + records + " records");
+  }
+
+  private static long targetRecords(String bootstrap, String topic) throws Exception {
+    try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+      if (!admin.listTopics().names().get().contains(topic)) {
+        return 0;
+      }
+      Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+      for (int part = 0; part < PARTITIONS; part++) {
+        request.put(new TopicPartition(topic, part), OffsetSpec.latest());
+      }
+      return admin.listOffsets(request).all().get().values().stream()
+          .mapToLong(i -> i.offset())
+          .sum();
+    } catch (java.util.concurrent.ExecutionException e) {
+      return 0;
+    }
+  }
+}
