@@ -1,15 +1,20 @@
 package io.kbackup.localkafka;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -72,11 +77,38 @@ public final class SampleTopics {
                   bytes("{\"tx\":" + t + ",\"amount\":" + (i * 10) + "}")));
         }
         if (t == 1) {
+          tx.flush(); // so the aborted records reach the log and leave their gap
           tx.abortTransaction();
         } else {
           tx.commitTransaction();
         }
       }
+    }
+    awaitTransactionMarkers(bootstrapServers, prefix + PAYMENTS, 2);
+  }
+
+  /** Commit returns before the markers are written; wait until every partition is stable. */
+  private static void awaitTransactionMarkers(String bootstrap, String topic, int partitions)
+      throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+      for (int p = 0; p < partitions; p++) {
+        request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+      }
+      for (int attempt = 0; attempt < 300; attempt++) {
+        var stable =
+            admin
+                .listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                .all()
+                .get();
+        var end = admin.listOffsets(request).all().get();
+        if (request.keySet().stream()
+            .allMatch(tp -> stable.get(tp).offset() == end.get(tp).offset())) {
+          return;
+        }
+        Thread.sleep(50);
+      }
+      throw new IllegalStateException("transactions on " + topic + " did not complete");
     }
   }
 

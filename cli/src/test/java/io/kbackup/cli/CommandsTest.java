@@ -1,0 +1,145 @@
+package io.kbackup.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kbackup.localkafka.LocalKafka;
+import io.kbackup.localkafka.SampleTopics;
+import io.kbackup.localkafka.SharedKafka;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CommandsTest {
+
+  static LocalKafka kafka;
+  @TempDir static Path dir;
+  static String repo;
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @BeforeAll
+  static void backUpTheSampleTopics() throws Exception {
+    kafka = SharedKafka.primary();
+    SampleTopics.write(kafka.bootstrapServers(), "cmd-", 10);
+    repo = dir.resolve("repo").toString();
+    assertThat(CliRunner.run("init", "--repo", repo).exitCode()).isZero();
+    CliRunner.Result backup =
+        CliRunner.run(
+            "backup",
+            "--repo",
+            repo,
+            "-b",
+            kafka.bootstrapServers(),
+            "--topics",
+            "cmd-.*",
+            "--json");
+    assertThat(backup.exitCode()).as(backup.err()).isZero();
+    JsonNode summary = JSON.readTree(backup.out());
+    assertThat(summary.get("records").asLong()).isEqualTo(30 + 20 + 30);
+    assertThat(summary.get("topics").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void catPrintsEveryRecordAsJsonWithBase64ForBinaryAndNullsKept() throws Exception {
+    CliRunner.Result r =
+        CliRunner.run("cat", "--repo", repo, "--topics", "cmd-orders", "--partition", "1");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : r.out().split("\n")) {
+      lines.add(JSON.readTree(line));
+    }
+    assertThat(lines).hasSize(10);
+    assertThat(lines.stream().map(n -> n.get("offset").asLong()).toList())
+        .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+    JsonNode first = lines.get(0);
+    assertThat(first.get("topic").asText()).isEqualTo("cmd-orders");
+    assertThat(first.get("partition").asInt()).isEqualTo(1);
+    assertThat(first.get("timestamp").asLong()).isEqualTo(1_600_000_000_000L);
+    assertThat(first.get("timestampType").asText()).isEqualTo("CreateTime");
+    assertThat(first.get("key").asText()).isEqualTo("customer-0");
+    assertThat(first.get("headers").toString())
+        .isEqualTo(
+            "[{\"key\":\"trace-id\",\"value\":\"trace-1-0\"},{\"key\":\"tag\",\"value\":\"first\"},"
+                + "{\"key\":\"tag\",\"value\":\"second\"},{\"key\":\"nothing\",\"value\":null},{\"key\":\"empty\",\"value\":\"\"}]");
+    assertThat(lines.get(3).get("key").isNull()).isTrue();
+    assertThat(lines.get(4).get("key").asText()).isEmpty();
+    assertThat(lines.get(4).get("value").asText()).isEmpty();
+    assertThat(lines.get(7).get("value").isNull()).isTrue();
+    assertThat(lines.get(8).get("keyEncoding").asText()).isEqualTo("base64");
+    assertThat(Base64.getDecoder().decode(lines.get(8).get("key").asText()))
+        .containsExactly(0, 0xFF, 0x7F, 0x80);
+    assertThat(Base64.getDecoder().decode(lines.get(8).get("value").asText()))
+        .containsExactly(0xC3, 0x28, 0, 1);
+  }
+
+  @Test
+  void catShowsLogAppendTimeAndTransactionGaps() throws Exception {
+    CliRunner.Result audit =
+        CliRunner.run("cat", "--repo", repo, "--topics", "cmd-audit", "--limit", "1");
+    assertThat(JSON.readTree(audit.out()).get("timestampType").asText()).isEqualTo("LogAppendTime");
+    CliRunner.Result payments =
+        CliRunner.run("cat", "--repo", repo, "--topics", "cmd-payments", "--partition", "0");
+    List<Long> offsets =
+        payments
+            .out()
+            .lines()
+            .map(
+                l -> {
+                  try {
+                    return JSON.readTree(l).get("offset").asLong();
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                })
+            .toList();
+    // committed transactions 0, 2 and 3; each transaction ends with a marker; 1 was aborted
+    assertThat(offsets)
+        .containsExactly(0L, 1L, 2L, 3L, 4L, 12L, 13L, 14L, 15L, 16L, 18L, 19L, 20L, 21L, 22L);
+  }
+
+  @Test
+  void snapshotsListsTheSnapshotAsATableAndAsJson() throws Exception {
+    CliRunner.Result table = CliRunner.run("snapshots", "--repo", repo);
+    assertThat(table.exitCode()).isZero();
+    List<String> lines = table.out().lines().toList();
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0)).startsWith("ID").contains("RECORDS");
+    assertThat(lines.get(1)).contains(" 80 ");
+    CliRunner.Result json = CliRunner.run("snapshots", "--repo", repo, "--json");
+    JsonNode s = JSON.readTree(json.out());
+    assertThat(s.get("records").asLong()).isEqualTo(80);
+    assertThat(s.get("topics").toString())
+        .isEqualTo("[\"cmd-audit\",\"cmd-orders\",\"cmd-payments\"]");
+  }
+
+  @Test
+  void dryRunPrintsThePlanAndChangesNothing() throws Exception {
+    CliRunner.Result r =
+        CliRunner.run(
+            "restore",
+            "--repo",
+            repo,
+            "-b",
+            kafka.bootstrapServers(),
+            "--topics",
+            "cmd-.*",
+            "--topic-map",
+            "cmd-orders=dry-orders,cmd-payments=dry-payments,cmd-audit=dry-audit",
+            "--dry-run");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("would create topic dry-orders")
+        .contains("would restore 80 records");
+    assertThat(r.out()).contains("cmd-payments-0").contains("dry-payments-0 (new)");
+    try (var admin =
+        org.apache.kafka.clients.admin.Admin.create(
+            java.util.Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+      assertThat(admin.listTopics().names().get()).noneMatch(t -> t.startsWith("dry-"));
+    }
+  }
+}
