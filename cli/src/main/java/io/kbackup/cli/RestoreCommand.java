@@ -40,7 +40,7 @@ final class RestoreCommand implements Callable<Integer> {
       names = "--to-time",
       paramLabel = "TIME",
       description =
-          "Restore each partition up to its last record at or before TIME (ISO-8601 such as 2026-11-26T10:00:00Z, or epoch milliseconds).")
+          "Point in time: each partition stops at its first record later than TIME (ISO-8601 such as 2026-11-26T10:00:00Z, or epoch milliseconds).")
   String toTime;
 
   @Option(

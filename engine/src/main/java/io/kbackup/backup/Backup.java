@@ -110,7 +110,10 @@ public final class Backup {
     for (TopicDescription d : topics.values()) {
       for (var p : d.partitions()) {
         TopicPartition tp = new TopicPartition(d.name(), p.partition());
-        plans.put(tp, plan(tp, d.topicId().toString(), starts.get(tp), ends.get(tp), previous));
+        long end = ends.get(tp);
+        // the log start may pass the cut between the two requests: the partition is then empty
+        long start = Math.min(starts.get(tp), end);
+        plans.put(tp, plan(tp, d.topicId().toString(), start, end, previous));
       }
     }
     ReadResult read = read(plans);
@@ -142,7 +145,7 @@ public final class Backup {
     Instant now = Instant.now();
     SnapshotManifest manifest =
         new SnapshotManifest(
-            1,
+            SnapshotManifest.FORMAT_VERSION,
             Repository.newSnapshotId(now),
             now.toString(),
             cutTime.toString(),

@@ -7,7 +7,8 @@ import java.time.Instant;
  * What to restore and how.
  *
  * @param snapshotId a snapshot id or {@code latest}
- * @param toTime restore each partition up to its last record at or before this time; null for all
+ * @param toTime point in time: each partition stops at its first record later than this time, so a
+ *     prefix of every partition is restored; null for all
  * @param parallelism partitions restored at the same time
  */
 public record RestoreOptions(

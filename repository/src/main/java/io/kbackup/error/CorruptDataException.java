@@ -7,7 +7,6 @@ public class CorruptDataException extends KbackupException {
     super(
         ExitCode.INTEGRITY,
         message,
-        "the repository is damaged here; restore from another snapshot or copy and run"
-            + " `kbackup verify`");
+        "the repository is damaged here; use another snapshot or a copy of the repository");
   }
 }

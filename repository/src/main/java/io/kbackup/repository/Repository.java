@@ -74,6 +74,10 @@ public final class Repository implements AutoCloseable {
           storage.location() + " is not a kbackup repository (format " + config.format() + ")",
           "check --repo");
     }
+    if (config.version() < 1) {
+      throw new io.kbackup.error.CorruptDataException(
+          CONFIG_KEY + " of " + storage.location() + " has no valid format version");
+    }
     if (config.version() > RepositoryConfig.VERSION) {
       throw new KbackupException(
           ExitCode.FAILED,
@@ -91,6 +95,14 @@ public final class Repository implements AutoCloseable {
       throw new KbackupException(
           ExitCode.FAILED,
           "the repository needs features this kbackup does not know: " + String.join(", ", unknown),
+          "use a newer kbackup");
+    }
+    try {
+      config.segmentSettings();
+    } catch (IllegalArgumentException e) {
+      throw new KbackupException(
+          ExitCode.FAILED,
+          "the repository uses compression " + config.compression() + ", unknown to this kbackup",
           "use a newer kbackup");
     }
     return new Repository(storage, config);
@@ -113,11 +125,11 @@ public final class Repository implements AutoCloseable {
     List<SnapshotManifest> result = new ArrayList<>();
     for (ObjectInfo info : storage.list(SNAPSHOTS_PREFIX)) {
       if (info.key().endsWith(".json")) {
-        result.add(Json.read(storage.readAll(info.key()), SnapshotManifest.class, info.key()));
+        result.add(readManifest(info.key()));
       }
     }
     result.sort(
-        Comparator.comparing(SnapshotManifest::createdAt).thenComparing(SnapshotManifest::id));
+        Comparator.comparing(SnapshotManifest::created).thenComparing(SnapshotManifest::id));
     return result;
   }
 
@@ -141,7 +153,26 @@ public final class Repository implements AutoCloseable {
           "no snapshot " + idOrLatest + " in " + storage.location(),
           "list them with `kbackup snapshots`");
     }
-    return Json.read(storage.readAll(key), SnapshotManifest.class, key);
+    return readManifest(key);
+  }
+
+  private SnapshotManifest readManifest(String key) throws IOException {
+    SnapshotManifest manifest = Json.read(storage.readAll(key), SnapshotManifest.class, key);
+    if (manifest.formatVersion() < 1 || manifest.id() == null || manifest.topics() == null) {
+      throw new io.kbackup.error.CorruptDataException(key + ": not a complete snapshot manifest");
+    }
+    if (manifest.formatVersion() > SnapshotManifest.FORMAT_VERSION) {
+      throw new KbackupException(
+          ExitCode.FAILED,
+          "snapshot "
+              + manifest.id()
+              + " has format version "
+              + manifest.formatVersion()
+              + ", this kbackup reads up to "
+              + SnapshotManifest.FORMAT_VERSION,
+          "use a newer kbackup");
+    }
+    return manifest;
   }
 
   /** Writes the manifest: the commit point of a backup. */

@@ -9,7 +9,8 @@ import java.util.List;
  * digests.
  *
  * @param cutTime when the end offsets of every partition were captured
- * @param parentId the snapshot whose segments this one re-used, or null
+ * @param parentId the snapshot this one was based on (whose segments it may re-use), or null for a
+ *     full backup or the first one
  */
 public record SnapshotManifest(
     int formatVersion,
@@ -21,8 +22,10 @@ public record SnapshotManifest(
     String parentId,
     List<TopicSnapshot> topics) {
 
+  public static final int FORMAT_VERSION = 1;
+
   public SnapshotManifest {
-    topics = List.copyOf(topics);
+    topics = topics == null ? null : List.copyOf(topics);
   }
 
   public Instant created() {

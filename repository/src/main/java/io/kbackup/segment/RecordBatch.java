@@ -126,6 +126,9 @@ public final class RecordBatch {
 
   /** Decodes every record of the batch. */
   public List<BackupRecord> records() {
+    if (isControl()) {
+      return List.of(); // transaction markers are not data
+    }
     try {
       return decode();
     } catch (CorruptDataException e) {

@@ -3,6 +3,9 @@ package io.kbackup.segment;
 /**
  * A stored segment as a snapshot manifest lists it: its data and index objects with their sizes and
  * SHA-256 digests, and the records it holds.
+ *
+ * @param maxTimestamp the greatest record timestamp in the segment
+ * @param uncompressedBytes size of the encoded records before compression
  */
 public record SegmentInfo(
     String key,
@@ -15,4 +18,4 @@ public record SegmentInfo(
     long lastOffset,
     long recordCount,
     long maxTimestamp,
-    long payloadBytes) {}
+    long uncompressedBytes) {}

@@ -152,7 +152,7 @@ public final class SegmentWriter {
     private final List<SegmentIndex.Entry> entries = new ArrayList<>();
     private long size;
     private long records;
-    private long payloadBytes;
+    private long uncompressedBytes;
     private long maxTimestamp = Long.MIN_VALUE;
 
     OpenSegment(Path file) throws IOException {
@@ -174,7 +174,7 @@ public final class SegmentWriter {
               batch.bytes().length));
       size += batch.bytes().length;
       records += batch.count();
-      payloadBytes += batch.uncompressedRecordBytes();
+      uncompressedBytes += batch.uncompressedRecordBytes();
       maxTimestamp = Math.max(maxTimestamp, batch.maxTimestamp());
     }
 
@@ -205,7 +205,7 @@ public final class SegmentWriter {
           last,
           records,
           maxTimestamp,
-          payloadBytes);
+          uncompressedBytes);
     }
 
     void discard() {

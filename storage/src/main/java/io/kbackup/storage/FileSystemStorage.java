@@ -133,12 +133,14 @@ public final class FileSystemStorage implements Storage {
 
   @Override
   public Path scratchDirectory() throws IOException {
-    return Files.createDirectories(root.resolve(TMP_DIR));
+    Path dir = root.resolve(TMP_DIR);
+    createDirectories(dir);
+    return dir;
   }
 
   private Path newTempFile() throws IOException {
     Path dir = root.resolve(TMP_DIR);
-    Files.createDirectories(dir);
+    createDirectories(dir);
     return dir.resolve(UUID.randomUUID() + ".tmp");
   }
 
@@ -158,7 +160,7 @@ public final class FileSystemStorage implements Storage {
     force(tmp);
     Path target = resolve(key);
     Path dir = target.getParent();
-    Files.createDirectories(dir);
+    createDirectories(dir);
     if (replace) {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } else {
@@ -180,9 +182,30 @@ public final class FileSystemStorage implements Storage {
   }
 
   private Path resolve(String key) {
-    if (key.isEmpty() || key.startsWith("/") || key.contains("..")) {
-      throw new IllegalArgumentException("invalid object key: " + key);
+    for (String part : key.split("/", -1)) {
+      if (part.isEmpty() || part.equals(".") || part.equals("..") || part.contains("\\")) {
+        throw new IllegalArgumentException("invalid object key: " + key);
+      }
     }
     return root.resolve(key);
+  }
+
+  /** Creates missing directories and forces each parent, so new entries survive a crash. */
+  private void createDirectories(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    Path parent = dir.getParent();
+    if (parent != null) {
+      createDirectories(parent);
+    }
+    try {
+      Files.createDirectory(dir);
+    } catch (FileAlreadyExistsException e) {
+      return;
+    }
+    if (parent != null) {
+      force(parent);
+    }
   }
 }
