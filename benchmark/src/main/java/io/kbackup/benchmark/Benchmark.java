@@ -1,0 +1,403 @@
+package io.kbackup.benchmark;
+
+import io.kbackup.localkafka.LocalKafka;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * Side-by-side benchmark on one local broker: loads a topic of JSON-like records, then times
+ * Kafka's ConsumerPerformance against {@code kbackup backup} on that topic and Kafka's
+ * ProducerPerformance against {@code kbackup restore} with the same producer settings. Every tool
+ * runs as its own JVM; kbackup runs with {@code -Xmx512m} and its peak heap is read from its GC
+ * log. Prints a Markdown report.
+ *
+ * <p>Arguments: {@code DIR [SIZE_MB] [RUNS]}: a scratch directory, the topic size in MiB (default
+ * 4096) and the number of runs of each tool (default 3).
+ */
+public final class Benchmark {
+
+  static final int PARTITIONS = 6;
+  static final int RECORD_BYTES = 1024;
+  static final String TOPIC = "bench-json";
+  static final String PRODUCER_SETTINGS =
+      "acks=all enable.idempotence=true max.in.flight.requests.per.connection=5 linger.ms=10"
+          + " batch.size=262144 buffer.memory=67108864 compression.type=none";
+
+  private final Path dir;
+  private final long records;
+  private final int runs;
+  private final List<String> report = new ArrayList<>();
+  private LocalKafka kafka;
+
+  Benchmark(Path dir, long sizeMb, int runs) {
+    this.dir = dir;
+    this.records = sizeMb * 1024 * 1024 / RECORD_BYTES;
+    this.runs = runs;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path dir = Path.of(args[0]);
+    long sizeMb = args.length > 1 ? Long.parseLong(args[1]) : 4096;
+    int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+    new Benchmark(dir, sizeMb, runs).run();
+  }
+
+  void run() throws Exception {
+    Files.createDirectories(dir);
+    Path payloads = dir.resolve("payloads.json");
+    writePayloads(payloads);
+    say("starting the broker");
+    try (LocalKafka k =
+        LocalKafka.start(
+            dir.resolve("kafka"), Map.of("num.io.threads", "4", "num.network.threads", "2"))) {
+      kafka = k;
+      createTopic(TOPIC);
+      say("loading " + records + " records of about " + RECORD_BYTES + " bytes into " + TOPIC);
+      Timed load =
+          java(
+              List.of(),
+              "org.apache.kafka.tools.ProducerPerformance",
+              "--topic",
+              TOPIC,
+              "--num-records",
+              Long.toString(records),
+              "--throughput",
+              "-1",
+              "--payload-file",
+              payloads.toString(),
+              "--bootstrap-server",
+              kafka.bootstrapServers(),
+              "--command-property",
+              "acks=1",
+              "linger.ms=20",
+              "batch.size=524288",
+              "compression.type=none");
+      long topicBytes = directorySize(dir.resolve("kafka/data"), TOPIC);
+      double mib = topicBytes / 1048576.0;
+      say(String.format(Locale.ROOT, "loaded %.0f MiB in %.1f s", mib, load.seconds()));
+      report.add(
+          String.format(
+              Locale.ROOT,
+              "Topic: %s, %d partitions, %d records, %.0f MiB on the broker's disk (records of ~%d bytes of JSON-like text, uncompressed in Kafka).",
+              TOPIC,
+              PARTITIONS,
+              records,
+              mib,
+              RECORD_BYTES));
+      report.add("");
+      report.add(
+          "| run | ConsumerPerformance | kbackup backup (zstd) | ratio | kbackup peak heap | repository size |");
+      report.add("|---|---|---|---|---|---|");
+      List<Double> backupRatios = new ArrayList<>();
+      for (int run = 1; run <= runs; run++) {
+        Timed consumer =
+            java(
+                List.of(),
+                "org.apache.kafka.tools.ConsumerPerformance",
+                "--bootstrap-server",
+                kafka.bootstrapServers(),
+                "--topic",
+                TOPIC,
+                "--num-records",
+                Long.toString(records),
+                "--timeout",
+                "120000");
+        Path repo = dir.resolve("repo-" + run);
+        deleteTree(repo);
+        kbackup(List.of(), "init", "--repo", repo.toString());
+        Path gc = dir.resolve("gc-backup-" + run + ".log");
+        Timed backup =
+            kbackup(
+                List.of("-Xlog:gc:file=" + gc),
+                "backup",
+                "--repo",
+                repo.toString(),
+                "-b",
+                kafka.bootstrapServers(),
+                "--topics",
+                TOPIC);
+        double ratio = consumer.seconds() / backup.seconds();
+        backupRatios.add(ratio);
+        report.add(
+            String.format(
+                Locale.ROOT,
+                "| %d | %.1f s, %.0f MiB/s | %.1f s, %.0f MiB/s | %.2f | %d MiB | %.0f MiB |",
+                run,
+                consumer.seconds(),
+                mib / consumer.seconds(),
+                backup.seconds(),
+                mib / backup.seconds(),
+                ratio,
+                peakHeapMb(gc),
+                directorySize(repo, "") / 1048576.0));
+        say(report.get(report.size() - 1));
+        if (run < runs) {
+          deleteTree(repo);
+        }
+      }
+      Path lastRepo = dir.resolve("repo-" + runs);
+      Timed unchanged =
+          kbackup(
+              List.of(),
+              "backup",
+              "--repo",
+              lastRepo.toString(),
+              "-b",
+              kafka.bootstrapServers(),
+              "--topics",
+              TOPIC);
+      report.add("");
+      report.add(
+          String.format(
+              Locale.ROOT,
+              "Backup with no new records (incremental, same repository): %.1f s.",
+              unchanged.seconds()));
+      report.add("");
+      report.add("Producer settings for both tools: `" + PRODUCER_SETTINGS + "`.");
+      report.add("");
+      report.add("| run | ProducerPerformance | kbackup restore | ratio | kbackup peak heap |");
+      report.add("|---|---|---|---|---|");
+      List<Double> restoreRatios = new ArrayList<>();
+      for (int run = 1; run <= runs; run++) {
+        String perfTopic = "perf-target-" + run;
+        createTopic(perfTopic);
+        List<String> args =
+            new ArrayList<>(
+                List.of(
+                    "--topic",
+                    perfTopic,
+                    "--num-records",
+                    Long.toString(records),
+                    "--throughput",
+                    "-1",
+                    "--payload-file",
+                    payloads.toString(),
+                    "--bootstrap-server",
+                    kafka.bootstrapServers(),
+                    "--command-property"));
+        args.addAll(List.of(PRODUCER_SETTINGS.split(" ")));
+        Timed producer =
+            java(
+                List.of(),
+                "org.apache.kafka.tools.ProducerPerformance",
+                args.toArray(String[]::new));
+        deleteTopic(perfTopic);
+        String target = "restore-target-" + run;
+        Path gc = dir.resolve("gc-restore-" + run + ".log");
+        Timed restore =
+            kbackup(
+                List.of("-Xlog:gc:file=" + gc),
+                "restore",
+                "--repo",
+                lastRepo.toString(),
+                "-b",
+                kafka.bootstrapServers(),
+                "--topics",
+                TOPIC,
+                "--topic-map",
+                TOPIC + "=" + target,
+                "--parallelism",
+                Integer.toString(PARTITIONS));
+        deleteTopic(target);
+        double ratio = producer.seconds() / restore.seconds();
+        restoreRatios.add(ratio);
+        report.add(
+            String.format(
+                Locale.ROOT,
+                "| %d | %.1f s, %.0f MiB/s | %.1f s, %.0f MiB/s | %.2f | %d MiB |",
+                run,
+                producer.seconds(),
+                mib / producer.seconds(),
+                restore.seconds(),
+                mib / restore.seconds(),
+                ratio,
+                peakHeapMb(gc)));
+        say(report.get(report.size() - 1));
+      }
+      report.add("");
+      report.add(
+          String.format(
+              Locale.ROOT,
+              "Median ratios: backup %.2f× ConsumerPerformance, restore %.2f× ProducerPerformance.",
+              median(backupRatios),
+              median(restoreRatios)));
+    }
+    String text = String.join("\n", report) + "\n";
+    Files.writeString(dir.resolve("results.md"), text);
+    System.out.println();
+    System.out.println(text);
+  }
+
+  private record Timed(double seconds, String output) {}
+
+  private Timed kbackup(List<String> jvmOptions, String... args) throws Exception {
+    List<String> options = new ArrayList<>(List.of("-Xmx512m"));
+    options.addAll(jvmOptions);
+    return java(options, "io.kbackup.cli.Main", args);
+  }
+
+  private Timed java(List<String> jvmOptions, String mainClass, String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(mainClass);
+    command.addAll(List.of(args));
+    Path log = Files.createTempFile(dir, "tool-", ".log");
+    Instant start = Instant.now();
+    Process p =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    int rc = p.waitFor();
+    double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
+    String output = Files.readString(log);
+    Files.delete(log);
+    if (rc != 0) {
+      throw new IllegalStateException(
+          mainClass + " " + String.join(" ", args) + " failed with " + rc + ":\n" + output);
+    }
+    return new Timed(seconds, output);
+  }
+
+  private void createTopic(String topic) throws Exception {
+    try (Admin admin =
+        Admin.create(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
+    }
+  }
+
+  private void deleteTopic(String topic) throws Exception {
+    try (Admin admin =
+        Admin.create(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+      admin.deleteTopics(List.of(topic)).all().get();
+    }
+  }
+
+  /** JSON-like records of about RECORD_BYTES bytes each, varied so compression is realistic. */
+  static void writePayloads(Path file) throws IOException {
+    Random random = new Random(42);
+    String[] words = {
+      "alpha",
+      "bravo",
+      "charlie",
+      "delta",
+      "echo",
+      "foxtrot",
+      "golf",
+      "hotel",
+      "india",
+      "juliet",
+      "kilo",
+      "lima",
+      "mike",
+      "november",
+      "oscar",
+      "papa",
+      "quebec",
+      "romeo",
+      "sierra",
+      "tango"
+    };
+    String[] statuses = {"NEW", "PAID", "SHIPPED", "DELIVERED", "CANCELLED"};
+    try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      for (int i = 0; i < 5000; i++) {
+        StringBuilder b = new StringBuilder(RECORD_BYTES + 64);
+        b.append("{\"orderId\":\"")
+            .append(Long.toHexString(random.nextLong()))
+            .append("\",\"customer\":{\"id\":")
+            .append(random.nextInt(1_000_000))
+            .append(",\"name\":\"")
+            .append(words[random.nextInt(words.length)])
+            .append(' ')
+            .append(words[random.nextInt(words.length)])
+            .append("\",\"email\":\"")
+            .append(words[random.nextInt(words.length)])
+            .append(random.nextInt(10000))
+            .append("@example.com\"},")
+            .append("\"status\":\"")
+            .append(statuses[random.nextInt(statuses.length)])
+            .append("\",\"createdAt\":")
+            .append(1_700_000_000_000L + random.nextInt(1_000_000_000))
+            .append(",\"items\":[");
+        int item = 0;
+        while (b.length() < RECORD_BYTES - 120) {
+          if (item++ > 0) {
+            b.append(',');
+          }
+          b.append("{\"sku\":\"SKU-")
+              .append(random.nextInt(100000))
+              .append("\",\"qty\":")
+              .append(1 + random.nextInt(9))
+              .append(",\"price\":")
+              .append(random.nextInt(100000) / 100.0)
+              .append(",\"tag\":\"")
+              .append(words[random.nextInt(words.length)])
+              .append("\"}");
+        }
+        b.append("],\"note\":\"").append(words[random.nextInt(words.length)]).append("\"}");
+        out.write(b.toString());
+        out.write('\n');
+      }
+    }
+  }
+
+  static long peakHeapMb(Path gcLog) throws IOException {
+    if (!Files.exists(gcLog)) {
+      return -1;
+    }
+    Pattern p = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+    long peak = 0;
+    for (String line : Files.readAllLines(gcLog)) {
+      Matcher m = p.matcher(line);
+      if (m.find()) {
+        peak = Math.max(peak, Long.parseLong(m.group(1)));
+      }
+    }
+    return peak;
+  }
+
+  static long directorySize(Path root, String prefix) throws IOException {
+    if (!Files.exists(root)) {
+      return 0;
+    }
+    try (var paths = Files.walk(root)) {
+      return paths
+          .filter(Files::isRegularFile)
+          .filter(f -> prefix.isEmpty() || root.relativize(f).toString().startsWith(prefix))
+          .mapToLong(f -> f.toFile().length())
+          .sum();
+    }
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (var paths = Files.walk(root)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+  }
+
+  static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    return sorted.get(sorted.size() / 2);
+  }
+
+  private static void say(String line) {
+    System.out.println("[" + Instant.now() + "] " + line);
+  }
+}
