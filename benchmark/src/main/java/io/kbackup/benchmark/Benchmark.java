@@ -25,8 +25,9 @@ import org.apache.kafka.clients.admin.NewTopic;
  * runs as its own JVM; kbackup runs with {@code -Xmx512m} and its peak heap is read from its GC
  * log. Prints a Markdown report.
  *
- * <p>Arguments: {@code DIR [SIZE_MB] [RUNS]}: a scratch directory, the topic size in MiB (default
- * 4096) and the number of runs of each tool (default 3).
+ * <p>Arguments: {@code DIR [SIZE_MB] [RUNS] [COMPRESSION]}: a scratch directory, the topic size in
+ * MiB (default 4096), the number of runs of each tool (default 3) and the repository's compression
+ * as {@code codec:level} (default zstd:1).
  */
 public final class Benchmark {
 
@@ -40,20 +41,27 @@ public final class Benchmark {
   private final Path dir;
   private final long records;
   private final int runs;
+  private final String codec;
+  private final String level;
   private final List<String> report = new ArrayList<>();
   private LocalKafka kafka;
+  private int profiled;
 
-  Benchmark(Path dir, long sizeMb, int runs) {
+  Benchmark(Path dir, long sizeMb, int runs, String compression) {
     this.dir = dir;
     this.records = sizeMb * 1024 * 1024 / RECORD_BYTES;
     this.runs = runs;
+    String[] parts = compression.split(":");
+    this.codec = parts[0];
+    this.level = parts.length > 1 ? parts[1] : "0";
   }
 
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
     long sizeMb = args.length > 1 ? Long.parseLong(args[1]) : 4096;
     int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-    new Benchmark(dir, sizeMb, runs).run();
+    String compression = args.length > 3 ? args[3] : "zstd:1";
+    new Benchmark(dir, sizeMb, runs, compression).run();
   }
 
   void run() throws Exception {
@@ -100,7 +108,11 @@ public final class Benchmark {
               RECORD_BYTES));
       report.add("");
       report.add(
-          "| run | ConsumerPerformance | kbackup backup (zstd) | ratio | kbackup peak heap | repository size |");
+          "| run | ConsumerPerformance | kbackup backup ("
+              + codec
+              + " "
+              + level
+              + ") | ratio | kbackup peak heap | repository size |");
       report.add("|---|---|---|---|---|---|");
       List<Double> backupRatios = new ArrayList<>();
       for (int run = 1; run <= runs; run++) {
@@ -118,7 +130,15 @@ public final class Benchmark {
                 "120000");
         Path repo = dir.resolve("repo-" + run);
         deleteTree(repo);
-        kbackup(List.of(), "init", "--repo", repo.toString());
+        kbackup(
+            List.of(),
+            "init",
+            "--repo",
+            repo.toString(),
+            "--compression",
+            codec,
+            "--compression-level",
+            level);
         Path gc = dir.resolve("gc-backup-" + run + ".log");
         Timed backup =
             kbackup(
@@ -247,6 +267,15 @@ public final class Benchmark {
   private Timed kbackup(List<String> jvmOptions, String... args) throws Exception {
     List<String> options = new ArrayList<>(List.of("-Xmx512m"));
     options.addAll(jvmOptions);
+    // for profiling one command, e.g. KBACKUP_BENCH_PROFILE=backup and JFR options
+    String extra = System.getenv("KBACKUP_BENCH_JVM_OPTS");
+    String only = System.getenv("KBACKUP_BENCH_PROFILE");
+    if (extra != null && !extra.isBlank() && (only == null || only.equals(args[0]))) {
+      String n = Integer.toString(++profiled);
+      for (String option : extra.trim().split("\\s+")) {
+        options.add(option.replace("%n", n));
+      }
+    }
     return java(options, "io.kbackup.cli.Main", args);
   }
 
