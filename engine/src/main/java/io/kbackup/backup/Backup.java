@@ -12,8 +12,8 @@ import io.kbackup.segment.SegmentInfo;
 import io.kbackup.segment.SegmentRanges;
 import io.kbackup.segment.SegmentSettings;
 import io.kbackup.segment.SegmentWriter;
+import io.kbackup.segment.SegmentWriters;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,8 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
@@ -116,7 +114,17 @@ public final class Backup {
         plans.put(tp, plan(tp, d.topicId().toString(), start, end, previous));
       }
     }
+    log.info(
+        "cut of {} partitions captured at {}; {} ms since start",
+        plans.size(),
+        cutTime,
+        Duration.between(started, Instant.now()).toMillis());
     ReadResult read = read(plans);
+    log.info(
+        "read {} records ({} bytes stored); {} ms since start",
+        read.recordCount(),
+        read.storedBytes(),
+        Duration.between(started, Instant.now()).toMillis());
     List<TopicSnapshot> topicSnapshots = new ArrayList<>();
     int reusedSegments = 0;
     for (TopicDescription d : topics.values()) {
@@ -217,26 +225,16 @@ public final class Backup {
     if (toRead.isEmpty()) {
       return new ReadResult(segments, counts, 0, 0, 0);
     }
-    int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-    ExecutorService compressors =
-        Executors.newFixedThreadPool(
-            threads,
-            r -> {
-              Thread t = new Thread(r, "kbackup-compress");
-              t.setDaemon(true);
-              return t;
-            });
     SegmentSettings settings = repository.config().segmentSettings();
-    Path spool = repository.storage().scratchDirectory();
     Map<TopicPartition, SegmentWriter> writers = new HashMap<>();
     long records = 0;
     long payload = 0;
-    try (KafkaConsumer<byte[], byte[]> consumer = kafka.consumer(Map.of())) {
+    boolean complete = false;
+    try (SegmentWriters factory =
+            new SegmentWriters(repository.storage(), settings, toRead.size());
+        KafkaConsumer<byte[], byte[]> consumer = kafka.consumer(Map.of())) {
       for (TopicPartition tp : toRead.keySet()) {
-        writers.put(
-            tp,
-            new SegmentWriter(
-                repository.storage(), segmentPrefix(tp), settings, compressors, spool));
+        writers.put(tp, factory.open(segmentPrefix(tp)));
       }
       consumer.assign(toRead.keySet());
       toRead.forEach((tp, plan) -> consumer.seek(tp, plan.readFrom()));
@@ -274,7 +272,7 @@ public final class Backup {
           done.forEach(active::remove);
           consumer.pause(done);
           for (TopicPartition tp : done) {
-            segments.put(tp, writers.get(tp).finish());
+            writers.get(tp).close();
           }
         }
         if (Duration.between(lastProgress, Instant.now()).compareTo(STALL_LIMIT) > 0) {
@@ -289,15 +287,16 @@ public final class Backup {
               null);
         }
       }
+      for (Map.Entry<TopicPartition, SegmentWriter> e : writers.entrySet()) {
+        segments.put(e.getKey(), e.getValue().finish());
+      }
+      complete = true;
     } catch (org.apache.kafka.common.errors.TimeoutException e) {
       throw kafka.unreachable(e);
     } finally {
-      for (Map.Entry<TopicPartition, SegmentWriter> e : writers.entrySet()) {
-        if (!segments.containsKey(e.getKey())) {
-          e.getValue().abort();
-        }
+      if (!complete) {
+        writers.values().forEach(SegmentWriter::abort);
       }
-      compressors.shutdownNow();
     }
     long stored =
         segments.values().stream()

@@ -39,16 +39,29 @@ public enum Codec {
     return valueOf(name.toUpperCase(Locale.ROOT));
   }
 
-  byte[] compress(byte[] data, int offset, int length, int level) {
+  /** The most bytes compressing {@code length} bytes can produce. */
+  int maxCompressedLength(int length) {
     return switch (this) {
-      case NONE -> java.util.Arrays.copyOfRange(data, offset, offset + length);
+      case NONE -> length;
+      case ZSTD -> (int) Zstd.compressBound(length);
+    };
+  }
+
+  /** Compresses into {@code out} at {@code outOffset}; returns the compressed length. */
+  int compress(byte[] data, int offset, int length, byte[] out, int outOffset, int level) {
+    return switch (this) {
+      case NONE -> {
+        System.arraycopy(data, offset, out, outOffset, length);
+        yield length;
+      }
       case ZSTD -> {
-        byte[] out = new byte[(int) Zstd.compressBound(length)];
-        long n = Zstd.compressByteArray(out, 0, out.length, data, offset, length, level);
+        long n =
+            Zstd.compressByteArray(
+                out, outOffset, out.length - outOffset, data, offset, length, level);
         if (Zstd.isError(n)) {
           throw new IllegalStateException("zstd compression failed: " + Zstd.getErrorName(n));
         }
-        yield java.util.Arrays.copyOf(out, (int) n);
+        yield (int) n;
       }
     };
   }

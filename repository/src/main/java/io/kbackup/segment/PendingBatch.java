@@ -1,5 +1,6 @@
 package io.kbackup.segment;
 
+import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 import org.apache.kafka.common.record.TimestampType;
 
@@ -21,30 +22,32 @@ record PendingBatch(
 
   /** Builds the complete batch, byte for byte Kafka's v2 record batch format. */
   EncodedBatch encode(Codec codec, int level) {
-    byte[] body = codec.compress(records, 0, records.length, level);
-    ByteBuilder out = new ByteBuilder(HEADER_SIZE + body.length);
-    out.writeLong(baseOffset);
-    out.writeInt(HEADER_SIZE - 12 + body.length);
-    out.writeInt(-1); // partition leader epoch
-    out.writeByte(MAGIC);
-    out.writeInt(0); // crc, set below
+    byte[] buffer = new byte[HEADER_SIZE + codec.maxCompressedLength(records.length)];
+    int bodyLength = codec.compress(records, 0, records.length, buffer, HEADER_SIZE, level);
+    byte[] out =
+        buffer.length == HEADER_SIZE + bodyLength
+            ? buffer
+            : java.util.Arrays.copyOf(buffer, HEADER_SIZE + bodyLength);
+    ByteBuffer header = ByteBuffer.wrap(out);
+    header.putLong(0, baseOffset);
+    header.putInt(8, HEADER_SIZE - 12 + bodyLength);
+    header.putInt(12, -1); // partition leader epoch
+    header.put(16, MAGIC);
     int attributes = codec.id();
     if (timestampType == TimestampType.LOG_APPEND_TIME) {
       attributes |= TIMESTAMP_TYPE_BIT;
     }
-    out.writeShort(attributes);
-    out.writeInt((int) (lastOffset - baseOffset));
-    out.writeLong(baseTimestamp);
-    out.writeLong(maxTimestamp);
-    out.writeLong(-1L); // producer id
-    out.writeShort(-1); // producer epoch
-    out.writeInt(-1); // base sequence
-    out.writeInt(count);
-    out.write(body);
+    header.putShort(ATTRIBUTES_OFFSET, (short) attributes);
+    header.putInt(23, (int) (lastOffset - baseOffset));
+    header.putLong(27, baseTimestamp);
+    header.putLong(35, maxTimestamp);
+    header.putLong(43, -1L); // producer id
+    header.putShort(51, (short) -1); // producer epoch
+    header.putInt(53, -1); // base sequence
+    header.putInt(57, count);
     CRC32C crc = new CRC32C();
-    crc.update(out.array(), ATTRIBUTES_OFFSET, out.size() - ATTRIBUTES_OFFSET);
-    out.putInt(CRC_OFFSET, (int) crc.getValue());
-    return new EncodedBatch(
-        out.array(), count, baseOffset, lastOffset, maxTimestamp, records.length);
+    crc.update(out, ATTRIBUTES_OFFSET, out.length - ATTRIBUTES_OFFSET);
+    header.putInt(CRC_OFFSET, (int) crc.getValue());
+    return new EncodedBatch(out, count, baseOffset, lastOffset, maxTimestamp, records.length);
   }
 }

@@ -11,6 +11,6 @@ package io.kbackup.segment;
 public record SegmentSettings(Codec codec, int level, int batchBytes, long segmentBytes) {
 
   public static SegmentSettings defaults() {
-    return new SegmentSettings(Codec.ZSTD, 1, 1 << 20, 128L << 20);
+    return new SegmentSettings(Codec.ZSTD, 1, 256 << 10, 128L << 20);
   }
 }

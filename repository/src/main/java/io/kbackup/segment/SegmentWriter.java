@@ -22,43 +22,43 @@ import java.util.concurrent.FutureTask;
 
 /**
  * Writes the records of one topic-partition, in offset order, into immutable segments of a
- * repository. Batches are compressed on the given executor while the caller goes on appending; they
- * are written in order. Each finished segment and its index are stored as two objects and reported
- * as a {@link SegmentInfo}. Records are only durable once {@link #finish()} returned.
+ * repository. Batches are compressed on a pool while the caller goes on appending; they are written
+ * in order. Each finished segment and its index are stored as two objects, by another thread, and
+ * reported as a {@link SegmentInfo}. Records are only durable once {@link #finish()} returned. Made
+ * by {@link SegmentWriters}.
  */
 public final class SegmentWriter {
 
-  private static final int MAX_BATCHES_IN_FLIGHT = 3;
+  private static final int MAX_BATCHES_IN_FLIGHT = 2;
 
   private final Storage storage;
   private final String keyPrefix;
   private final SegmentSettings settings;
-  private final Executor executor;
+  private final Executor compressor;
+  private final Executor uploader;
   private final Path spoolDir;
   private final RecordBatchBuilder builder;
   private final Deque<FutureTask<EncodedBatch>> inFlight = new ArrayDeque<>();
-  private final List<SegmentInfo> finished = new ArrayList<>();
+  private final List<FutureTask<SegmentInfo>> stored = new ArrayList<>();
 
   private OpenSegment open;
   private long lastOffset = -1;
 
-  /**
-   * @param keyPrefix where the objects go, such as {@code data/orders/3/}
-   * @param executor runs compression; {@code Runnable::run} compresses on the caller's thread
-   * @param spoolDir a local directory for the segment being written
-   */
-  public SegmentWriter(
+  SegmentWriter(
       Storage storage,
       String keyPrefix,
       SegmentSettings settings,
-      Executor executor,
+      int batchBytes,
+      Executor compressor,
+      Executor uploader,
       Path spoolDir) {
     this.storage = storage;
     this.keyPrefix = keyPrefix;
     this.settings = settings;
-    this.executor = executor;
+    this.compressor = compressor;
+    this.uploader = uploader;
     this.spoolDir = spoolDir;
-    this.builder = new RecordBatchBuilder(settings.batchBytes());
+    this.builder = new RecordBatchBuilder(batchBytes);
   }
 
   public void append(BackupRecord record) throws IOException {
@@ -74,23 +74,37 @@ public final class SegmentWriter {
     drainDone();
   }
 
-  /** Writes what is pending and stores the last segment; returns every segment written. */
-  public List<SegmentInfo> finish() throws IOException {
+  /**
+   * Writes what is pending and hands the last segment to the store thread, without waiting for it
+   * to be stored. No record may be appended afterwards.
+   */
+  public void close() throws IOException {
     if (!builder.isEmpty()) {
       sealBatch();
     }
     while (!inFlight.isEmpty()) {
-      write(await(inFlight.poll()));
+      write(await(inFlight.poll(), "compressing"));
     }
     if (open != null) {
       closeSegment();
     }
-    return List.copyOf(finished);
+  }
+
+  /** Closes the writer and waits until every segment is stored; returns them in order. */
+  public List<SegmentInfo> finish() throws IOException {
+    close();
+    List<SegmentInfo> result = new ArrayList<>();
+    for (FutureTask<SegmentInfo> task : stored) {
+      result.add(await(task, "storing a segment"));
+    }
+    return result;
   }
 
   /** Drops what is not yet stored; objects already stored stay (they are unreferenced). */
   public void abort() {
+    inFlight.forEach(task -> task.cancel(false));
     inFlight.clear();
+    stored.forEach(task -> task.cancel(false));
     if (open != null) {
       open.discard();
       open = null;
@@ -102,29 +116,32 @@ public final class SegmentWriter {
     FutureTask<EncodedBatch> task =
         new FutureTask<>(() -> pending.encode(settings.codec(), settings.level()));
     inFlight.add(task);
-    executor.execute(task);
+    compressor.execute(task);
     while (inFlight.size() > MAX_BATCHES_IN_FLIGHT) {
-      write(await(inFlight.poll()));
+      write(await(inFlight.poll(), "compressing"));
     }
   }
 
   private void drainDone() throws IOException {
     while (!inFlight.isEmpty() && inFlight.peek().isDone()) {
-      write(await(inFlight.poll()));
+      write(await(inFlight.poll(), "compressing"));
     }
   }
 
-  private static EncodedBatch await(FutureTask<EncodedBatch> task) throws IOException {
+  private static <T> T await(FutureTask<T> task, String what) throws IOException {
     try {
       return task.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while compressing");
+      throw new InterruptedIOException("interrupted while " + what);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
       }
-      throw new IOException("compression failed", e.getCause());
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException(what + " failed", e.getCause());
     }
   }
 
@@ -141,7 +158,10 @@ public final class SegmentWriter {
   private void closeSegment() throws IOException {
     OpenSegment segment = open;
     open = null;
-    finished.add(segment.store());
+    segment.closeFile();
+    FutureTask<SegmentInfo> task = new FutureTask<>(segment::store);
+    stored.add(task);
+    uploader.execute(task);
   }
 
   /** The segment currently being written to a spool file. */
@@ -178,8 +198,11 @@ public final class SegmentWriter {
       maxTimestamp = Math.max(maxTimestamp, batch.maxTimestamp());
     }
 
-    SegmentInfo store() throws IOException {
+    void closeFile() throws IOException {
       out.close();
+    }
+
+    SegmentInfo store() throws IOException {
       long first = entries.get(0).baseOffset();
       long last = entries.get(entries.size() - 1).lastOffset();
       String name =

@@ -11,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.Record;
@@ -68,15 +66,12 @@ class SegmentRoundTripTest {
   private List<SegmentInfo> write(
       FileSystemStorage storage, List<BackupRecord> records, SegmentSettings settings)
       throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      SegmentWriter writer = new SegmentWriter(storage, "data/t/0/", settings, pool, dir);
+    try (SegmentWriters writers = new SegmentWriters(storage, settings, 1)) {
+      SegmentWriter writer = writers.open("data/t/0/");
       for (BackupRecord r : records) {
         writer.append(r);
       }
       return writer.finish();
-    } finally {
-      pool.shutdown();
     }
   }
 
@@ -161,5 +156,18 @@ class SegmentRoundTripTest {
         .isInstanceOf(CorruptDataException.class)
         .hasMessageContaining(segments.get(0).key())
         .hasMessageContaining("CRC32C mismatch");
+  }
+
+  @Test
+  void manyConcurrentWritersShareTheBatchMemoryBudget() throws Exception {
+    FileSystemStorage storage = new FileSystemStorage(dir.resolve("repo"));
+    SegmentSettings settings = new SegmentSettings(Codec.ZSTD, 1, 1 << 20, 1 << 30);
+    try (SegmentWriters few = new SegmentWriters(storage, settings, 4);
+        SegmentWriters many = new SegmentWriters(storage, settings, 2000)) {
+      assertThat(few.batchBytes()).isEqualTo(1 << 20);
+      assertThat(many.batchBytes()).isEqualTo((int) (SegmentWriters.BATCH_MEMORY_BUDGET / 2000));
+      assertThat((long) many.batchBytes() * 2000)
+          .isLessThanOrEqualTo(SegmentWriters.BATCH_MEMORY_BUDGET);
+    }
   }
 }
