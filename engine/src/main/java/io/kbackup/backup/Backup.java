@@ -1,8 +1,8 @@
 package io.kbackup.backup;
 
+import io.kbackup.error.ExitCode;
 import io.kbackup.error.KbackupException;
 import io.kbackup.kafka.KafkaConnection;
-import io.kbackup.kafka.Records;
 import io.kbackup.repository.PartitionSnapshot;
 import io.kbackup.repository.Repository;
 import io.kbackup.repository.SnapshotManifest;
@@ -11,7 +11,6 @@ import io.kbackup.repository.Version;
 import io.kbackup.segment.SegmentInfo;
 import io.kbackup.segment.SegmentRanges;
 import io.kbackup.segment.SegmentSettings;
-import io.kbackup.segment.SegmentWriter;
 import io.kbackup.segment.SegmentWriters;
 import java.io.IOException;
 import java.time.Duration;
@@ -24,6 +23,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
@@ -33,9 +36,6 @@ import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
@@ -52,7 +52,6 @@ import org.slf4j.LoggerFactory;
 public final class Backup {
 
   private static final Logger log = LoggerFactory.getLogger(Backup.class);
-  private static final Duration STALL_LIMIT = Duration.ofMinutes(5);
 
   private final Repository repository;
   private final KafkaConnection kafka;
@@ -213,90 +212,52 @@ public final class Backup {
       long storedBytes) {}
 
   private ReadResult read(Map<TopicPartition, PartitionPlan> plans) throws IOException {
-    Map<TopicPartition, PartitionPlan> toRead = new HashMap<>();
-    plans.forEach(
-        (tp, plan) -> {
-          if (plan.needsReading()) {
-            toRead.put(tp, plan);
-          }
-        });
+    List<PartitionPlan> toRead =
+        plans.values().stream().filter(PartitionPlan::needsReading).toList();
     Map<TopicPartition, List<SegmentInfo>> segments = new HashMap<>();
     Map<TopicPartition, Long> counts = new HashMap<>();
     if (toRead.isEmpty()) {
       return new ReadResult(segments, counts, 0, 0, 0);
     }
+    // one consumer per core, each reading a share of the partitions (largest first, dealt out)
+    int readers = Math.min(toRead.size(), Math.max(1, Runtime.getRuntime().availableProcessors()));
+    List<Map<TopicPartition, PartitionPlan>> shares = new ArrayList<>();
+    for (int i = 0; i < readers; i++) {
+      shares.add(new HashMap<>());
+    }
+    List<PartitionPlan> bySize = new ArrayList<>(toRead);
+    bySize.sort(
+        Comparator.comparingLong((PartitionPlan p) -> p.endOffset() - p.readFrom()).reversed());
+    for (int i = 0; i < bySize.size(); i++) {
+      PartitionPlan plan = bySize.get(i);
+      shares.get(i % readers).put(plan.partition(), plan);
+    }
     SegmentSettings settings = repository.config().segmentSettings();
-    Map<TopicPartition, SegmentWriter> writers = new HashMap<>();
+    ExecutorService threads =
+        Executors.newFixedThreadPool(
+            readers,
+            r -> {
+              Thread t = new Thread(r, "kbackup-read");
+              t.setDaemon(true);
+              return t;
+            });
     long records = 0;
     long payload = 0;
-    boolean complete = false;
-    try (SegmentWriters factory =
-            new SegmentWriters(repository.storage(), settings, toRead.size());
-        KafkaConsumer<byte[], byte[]> consumer = kafka.consumer(Map.of())) {
-      for (TopicPartition tp : toRead.keySet()) {
-        writers.put(tp, factory.open(segmentPrefix(tp)));
+    try (SegmentWriters writers =
+        new SegmentWriters(repository.storage(), settings, toRead.size())) {
+      List<Future<PartitionReader.Result>> results = new ArrayList<>();
+      for (Map<TopicPartition, PartitionPlan> share : shares) {
+        results.add(threads.submit(new PartitionReader(kafka, writers, share)));
       }
-      consumer.assign(toRead.keySet());
-      toRead.forEach((tp, plan) -> consumer.seek(tp, plan.readFrom()));
-      Set<TopicPartition> active = new TreeSet<>(Comparator.comparing(TopicPartition::toString));
-      active.addAll(toRead.keySet());
-      Instant lastProgress = Instant.now();
-      while (!active.isEmpty()) {
-        ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(500));
-        for (TopicPartition tp : batch.partitions()) {
-          long end = toRead.get(tp).endOffset();
-          SegmentWriter writer = writers.get(tp);
-          long n = 0;
-          for (ConsumerRecord<byte[], byte[]> r : batch.records(tp)) {
-            if (r.offset() >= end) {
-              break;
-            }
-            var record = Records.fromConsumer(r);
-            writer.append(record);
-            payload += record.payloadSize();
-            n++;
-          }
-          counts.merge(tp, n, Long::sum);
-          records += n;
-        }
-        if (!batch.isEmpty()) {
-          lastProgress = Instant.now();
-        }
-        List<TopicPartition> done = new ArrayList<>();
-        for (TopicPartition tp : active) {
-          if (consumer.position(tp) >= toRead.get(tp).endOffset()) {
-            done.add(tp);
-          }
-        }
-        if (!done.isEmpty()) {
-          done.forEach(active::remove);
-          consumer.pause(done);
-          for (TopicPartition tp : done) {
-            writers.get(tp).close();
-          }
-        }
-        if (Duration.between(lastProgress, Instant.now()).compareTo(STALL_LIMIT) > 0) {
-          throw KbackupException.failed(
-              "no progress reading "
-                  + active.size()
-                  + " partitions for "
-                  + STALL_LIMIT.toMinutes()
-                  + " minutes, such as "
-                  + active.iterator().next(),
-              "check that the partitions have a leader and that the client may read them",
-              null);
-        }
+      for (Future<PartitionReader.Result> future : results) {
+        PartitionReader.Result r = await(future);
+        segments.putAll(r.segments());
+        counts.putAll(r.records());
+        records += r.recordCount();
+        payload += r.payloadBytes();
       }
-      for (Map.Entry<TopicPartition, SegmentWriter> e : writers.entrySet()) {
-        segments.put(e.getKey(), e.getValue().finish());
-      }
-      complete = true;
-    } catch (org.apache.kafka.common.errors.TimeoutException e) {
-      throw kafka.unreachable(e);
     } finally {
-      if (!complete) {
-        writers.values().forEach(SegmentWriter::abort);
-      }
+      threads.shutdownNow();
     }
     long stored =
         segments.values().stream()
@@ -304,6 +265,27 @@ public final class Backup {
             .mapToLong(s -> s.size() + s.indexSize())
             .sum();
     return new ReadResult(segments, counts, records, payload, stored);
+  }
+
+  private static PartitionReader.Result await(Future<PartitionReader.Result> future)
+      throws IOException {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KbackupException(ExitCode.INTERRUPTED, "interrupted", null, e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof KbackupException k) {
+        throw k;
+      }
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IOException(e.getCause());
+    }
   }
 
   static String segmentPrefix(TopicPartition tp) {

@@ -12,6 +12,18 @@ final class ByteBuilder {
     buf = new byte[capacity];
   }
 
+  ByteBuilder(byte[] buffer) {
+    buf = buffer;
+  }
+
+  /** Hands over the array holding the bytes and continues with {@code next}, empty. */
+  byte[] swap(byte[] next) {
+    byte[] full = buf;
+    buf = next;
+    size = 0;
+    return full;
+  }
+
   int size() {
     return size;
   }

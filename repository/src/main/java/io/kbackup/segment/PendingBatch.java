@@ -4,9 +4,13 @@ import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 import org.apache.kafka.common.record.TimestampType;
 
-/** The encoded, not yet compressed records of one batch and the fields of its header. */
+/**
+ * The encoded, not yet compressed records of one batch ({@code length} bytes of {@code records})
+ * and the fields of its header.
+ */
 record PendingBatch(
     byte[] records,
+    int length,
     int count,
     long baseOffset,
     long lastOffset,
@@ -20,14 +24,21 @@ record PendingBatch(
   static final int ATTRIBUTES_OFFSET = 21;
   static final int TIMESTAMP_TYPE_BIT = 0x08;
 
-  /** Builds the complete batch, byte for byte Kafka's v2 record batch format. */
+  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[0]);
+
+  /**
+   * Builds the complete batch, byte for byte Kafka's v2 record batch format, compressing through a
+   * scratch array kept by the calling thread.
+   */
   EncodedBatch encode(Codec codec, int level) {
-    byte[] buffer = new byte[HEADER_SIZE + codec.maxCompressedLength(records.length)];
-    int bodyLength = codec.compress(records, 0, records.length, buffer, HEADER_SIZE, level);
-    byte[] out =
-        buffer.length == HEADER_SIZE + bodyLength
-            ? buffer
-            : java.util.Arrays.copyOf(buffer, HEADER_SIZE + bodyLength);
+    int bound = HEADER_SIZE + codec.maxCompressedLength(length);
+    byte[] scratch = SCRATCH.get();
+    if (scratch.length < bound) {
+      scratch = new byte[bound];
+      SCRATCH.set(scratch);
+    }
+    int bodyLength = codec.compress(records, 0, length, scratch, HEADER_SIZE, level);
+    byte[] out = java.util.Arrays.copyOf(scratch, HEADER_SIZE + bodyLength);
     ByteBuffer header = ByteBuffer.wrap(out);
     header.putLong(0, baseOffset);
     header.putInt(8, HEADER_SIZE - 12 + bodyLength);
@@ -48,6 +59,6 @@ record PendingBatch(
     CRC32C crc = new CRC32C();
     crc.update(out, ATTRIBUTES_OFFSET, out.length - ATTRIBUTES_OFFSET);
     header.putInt(CRC_OFFSET, (int) crc.getValue());
-    return new EncodedBatch(out, count, baseOffset, lastOffset, maxTimestamp, records.length);
+    return new EncodedBatch(out, count, baseOffset, lastOffset, maxTimestamp, length);
   }
 }

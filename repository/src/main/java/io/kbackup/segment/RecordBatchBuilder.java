@@ -1,7 +1,6 @@
 package io.kbackup.segment;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import org.apache.kafka.common.record.TimestampType;
 
 /**
@@ -15,7 +14,8 @@ import org.apache.kafka.common.record.TimestampType;
 final class RecordBatchBuilder {
 
   private final int targetBytes;
-  private ByteBuilder records;
+  private final BufferPool pool;
+  private final ByteBuilder records;
   private int count;
   private long baseOffset;
   private long lastOffset;
@@ -23,9 +23,10 @@ final class RecordBatchBuilder {
   private long maxTimestamp;
   private TimestampType timestampType;
 
-  RecordBatchBuilder(int targetBytes) {
+  RecordBatchBuilder(int targetBytes, BufferPool pool) {
     this.targetBytes = targetBytes;
-    this.records = new ByteBuilder(Math.min(targetBytes, 1 << 20) + 1024);
+    this.pool = pool;
+    this.records = new ByteBuilder(pool.take());
   }
 
   boolean isEmpty() {
@@ -65,16 +66,17 @@ final class RecordBatchBuilder {
 
   /** Hands over the records collected so far and starts an empty batch. */
   PendingBatch take() {
+    int length = records.size();
     PendingBatch batch =
         new PendingBatch(
-            Arrays.copyOf(records.array(), records.size()),
+            records.swap(pool.take()),
+            length,
             count,
             baseOffset,
             lastOffset,
             baseTimestamp,
             maxTimestamp,
             timestampType);
-    records.reset();
     count = 0;
     return batch;
   }

@@ -7,7 +7,6 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
@@ -34,6 +33,7 @@ public final class SegmentWriter {
   private final Storage storage;
   private final String keyPrefix;
   private final SegmentSettings settings;
+  private final BufferPool pool;
   private final Executor compressor;
   private final Executor uploader;
   private final Path spoolDir;
@@ -49,6 +49,7 @@ public final class SegmentWriter {
       String keyPrefix,
       SegmentSettings settings,
       int batchBytes,
+      BufferPool pool,
       Executor compressor,
       Executor uploader,
       Path spoolDir) {
@@ -58,7 +59,8 @@ public final class SegmentWriter {
     this.compressor = compressor;
     this.uploader = uploader;
     this.spoolDir = spoolDir;
-    this.builder = new RecordBatchBuilder(batchBytes);
+    this.pool = pool;
+    this.builder = new RecordBatchBuilder(batchBytes, pool);
   }
 
   public void append(BackupRecord record) throws IOException {
@@ -114,7 +116,12 @@ public final class SegmentWriter {
   private void sealBatch() throws IOException {
     PendingBatch pending = builder.take();
     FutureTask<EncodedBatch> task =
-        new FutureTask<>(() -> pending.encode(settings.codec(), settings.level()));
+        new FutureTask<>(
+            () -> {
+              EncodedBatch encoded = pending.encode(settings.codec(), settings.level());
+              pool.give(pending.records());
+              return encoded;
+            });
     inFlight.add(task);
     compressor.execute(task);
     while (inFlight.size() > MAX_BATCHES_IN_FLIGHT) {
@@ -167,7 +174,6 @@ public final class SegmentWriter {
   /** The segment currently being written to a spool file. */
   private final class OpenSegment {
     private final Path file;
-    private final MessageDigest digest = sha256();
     private final OutputStream out;
     private final List<SegmentIndex.Entry> entries = new ArrayList<>();
     private long size;
@@ -177,9 +183,7 @@ public final class SegmentWriter {
 
     OpenSegment(Path file) throws IOException {
       this.file = file;
-      this.out =
-          new DigestOutputStream(
-              new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), digest);
+      this.out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
     }
 
     void write(EncodedBatch batch) throws IOException {
@@ -211,6 +215,7 @@ public final class SegmentWriter {
       String key = keyPrefix + name + ".seg";
       String indexKey = keyPrefix + name + ".idx";
       byte[] index = new SegmentIndex(entries).toBytes();
+      String sha256 = digestOf(file);
       try {
         storage.put(key, file);
       } finally {
@@ -220,7 +225,7 @@ public final class SegmentWriter {
       return new SegmentInfo(
           key,
           size,
-          HexFormat.of().formatHex(digest.digest()),
+          sha256,
           indexKey,
           index.length,
           HexFormat.of().formatHex(sha256().digest(index)),
@@ -239,6 +244,18 @@ public final class SegmentWriter {
         // best effort: the spool directory is scratch space
       }
     }
+  }
+
+  /** Computed on the store thread from the spool file, off the thread that reads Kafka. */
+  private static String digestOf(Path file) throws IOException {
+    MessageDigest digest = sha256();
+    byte[] buffer = new byte[1 << 16];
+    try (var in = Files.newInputStream(file)) {
+      for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+        digest.update(buffer, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   static MessageDigest sha256() {

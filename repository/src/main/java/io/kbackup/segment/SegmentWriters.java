@@ -24,6 +24,7 @@ public final class SegmentWriters implements AutoCloseable {
   private final SegmentSettings settings;
   private final Path spoolDir;
   private final int batchBytes;
+  private final BufferPool pool;
   private final ExecutorService compressors;
   private final ExecutorService uploader;
 
@@ -37,6 +38,8 @@ public final class SegmentWriters implements AutoCloseable {
     this.spoolDir = storage.scratchDirectory();
     long share = BATCH_MEMORY_BUDGET / Math.max(1, concurrentWriters);
     this.batchBytes = (int) Math.min(settings.batchBytes(), Math.max(MIN_BATCH_BYTES, share));
+    int bufferBytes = batchBytes + batchBytes / 8; // room for the record that ends a batch
+    this.pool = new BufferPool(bufferBytes, (int) (BATCH_MEMORY_BUDGET / bufferBytes));
     int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
     this.compressors = Executors.newFixedThreadPool(cores, daemon("kbackup-compress"));
     this.uploader = Executors.newSingleThreadExecutor(daemon("kbackup-store"));
@@ -45,7 +48,7 @@ public final class SegmentWriters implements AutoCloseable {
   /** A writer for one partition whose objects go under {@code keyPrefix}. */
   public SegmentWriter open(String keyPrefix) {
     return new SegmentWriter(
-        storage, keyPrefix, settings, batchBytes, compressors, uploader, spoolDir);
+        storage, keyPrefix, settings, batchBytes, pool, compressors, uploader, spoolDir);
   }
 
   int batchBytes() {
