@@ -143,6 +143,32 @@ class BadInputTest {
   }
 
   @Test
+  void restoreIntoATopicWithFewerPartitionsIsExit2() throws Exception {
+    try (var admin =
+        org.apache.kafka.clients.admin.Admin.create(
+            java.util.Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+      admin
+          .createTopics(
+              java.util.List.of(
+                  new org.apache.kafka.clients.admin.NewTopic("bad-narrow", 1, (short) 1)))
+          .all()
+          .get();
+    }
+    CliRunner.Result r =
+        CliRunner.run(
+            "restore",
+            "--repo",
+            repo,
+            "-b",
+            kafka.bootstrapServers(),
+            "--topics",
+            "bad-orders",
+            "--topic-map",
+            "bad-orders=bad-narrow");
+    assertOneClearError(r, 2, "target topic bad-narrow has 1 partitions, the snapshot has 3");
+  }
+
+  @Test
   void badTimeIsExit2() {
     assertOneClearError(
         CliRunner.run(

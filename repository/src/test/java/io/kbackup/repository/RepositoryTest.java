@@ -1,0 +1,116 @@
+package io.kbackup.repository;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kbackup.error.CorruptDataException;
+import io.kbackup.error.ExitCode;
+import io.kbackup.error.KbackupException;
+import io.kbackup.segment.SegmentSettings;
+import io.kbackup.storage.FileSystemStorage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RepositoryTest {
+
+  @TempDir Path dir;
+
+  private FileSystemStorage storageWithConfig(String json) throws Exception {
+    FileSystemStorage storage = new FileSystemStorage(dir);
+    storage.put(Repository.CONFIG_KEY, json.getBytes(StandardCharsets.UTF_8));
+    return storage;
+  }
+
+  private static String config(int version, String features) {
+    return "{\"format\":\"kbackup-repository\",\"version\":"
+        + version
+        + ",\"id\":\"x\","
+        + "\"createdAt\":\"2026-01-01T00:00:00Z\",\"features\":"
+        + features
+        + ","
+        + "\"compression\":\"zstd\",\"compressionLevel\":1,\"batchBytes\":262144,\"segmentBytes\":134217728}";
+  }
+
+  @Test
+  void opensWhatItCreatedAndListsSnapshotsInTimeOrder() throws Exception {
+    FileSystemStorage storage = new FileSystemStorage(dir);
+    Repository created = Repository.init(storage, SegmentSettings.defaults());
+    Repository opened = Repository.open(storage);
+    assertThat(opened.config()).isEqualTo(created.config());
+    // fraction digits differ, so text order would put the later snapshot first
+    opened.commit(
+        new SnapshotManifest(
+            1, "b", "2026-01-01T00:00:00.5Z", "2026-01-01T00:00:00.5Z", "c", "v", null, List.of()));
+    opened.commit(
+        new SnapshotManifest(
+            1,
+            "a",
+            "2026-01-01T00:00:00.123456Z",
+            "2026-01-01T00:00:00.1Z",
+            "c",
+            "v",
+            null,
+            List.of()));
+    assertThat(opened.snapshots()).extracting(SnapshotManifest::id).containsExactly("a", "b");
+    assertThat(opened.snapshot("latest").id()).isEqualTo("b");
+  }
+
+  @Test
+  void refusesANewerFormatVersion() throws Exception {
+    FileSystemStorage storage = storageWithConfig(config(2, "[]"));
+    assertThatThrownBy(() -> Repository.open(storage))
+        .isInstanceOfSatisfying(
+            KbackupException.class,
+            e -> {
+              assertThat(e.exitCode()).isEqualTo(ExitCode.FAILED);
+              assertThat(e.getMessage())
+                  .isEqualTo("the repository has format version 2, this kbackup reads up to 1");
+              assertThat(e.hint()).isEqualTo("use a newer kbackup");
+            });
+  }
+
+  @Test
+  void refusesUnknownFeatures() throws Exception {
+    FileSystemStorage storage = storageWithConfig(config(1, "[\"encryption\"]"));
+    assertThatThrownBy(() -> Repository.open(storage))
+        .isInstanceOfSatisfying(
+            KbackupException.class,
+            e -> {
+              assertThat(e.exitCode()).isEqualTo(ExitCode.FAILED);
+              assertThat(e.getMessage())
+                  .isEqualTo(
+                      "the repository needs features this kbackup does not know: encryption");
+            });
+  }
+
+  @Test
+  void takesAConfigWithoutVersionAsCorrupt() throws Exception {
+    FileSystemStorage storage = storageWithConfig("{\"format\":\"kbackup-repository\"}");
+    assertThatThrownBy(() -> Repository.open(storage))
+        .isInstanceOfSatisfying(
+            CorruptDataException.class,
+            e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INTEGRITY));
+    FileSystemStorage garbage = storageWithConfig("not json");
+    assertThatThrownBy(() -> Repository.open(garbage)).isInstanceOf(CorruptDataException.class);
+  }
+
+  @Test
+  void refusesASnapshotOfANewerFormatVersion() throws Exception {
+    FileSystemStorage storage = new FileSystemStorage(dir);
+    Repository repo = Repository.init(storage, SegmentSettings.defaults());
+    storage.put(
+        "snapshots/future.json",
+        ("{\"formatVersion\":2,\"id\":\"future\",\"createdAt\":\"2026-01-01T00:00:00Z\","
+                + "\"topics\":[]}")
+            .getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> repo.snapshot("future"))
+        .isInstanceOfSatisfying(
+            KbackupException.class,
+            e ->
+                assertThat(e.getMessage())
+                    .isEqualTo("snapshot future has format version 2, this kbackup reads up to 1"));
+  }
+}
