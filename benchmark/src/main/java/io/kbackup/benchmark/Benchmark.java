@@ -22,8 +22,8 @@ import org.apache.kafka.clients.admin.NewTopic;
  * Side-by-side benchmark on one local broker: loads a topic of JSON-like records, then times
  * Kafka's ConsumerPerformance against {@code kbackup backup} on that topic and Kafka's
  * ProducerPerformance against {@code kbackup restore} with the same producer settings. Every tool
- * runs as its own JVM; kbackup runs with {@code -Xmx512m} and its peak heap is read from its GC
- * log. Prints a Markdown report.
+ * runs as its own JVM, and in each run the tools take turns going first; kbackup runs with {@code
+ * -Xmx512m} and its heap is read from its GC log. Prints a Markdown report.
  *
  * <p>Arguments: {@code DIR [SIZE_MB] [RUNS] [COMPRESSION]}: a scratch directory, the topic size in
  * MiB (default 4096), the number of runs of each tool (default 3) and the repository's compression
@@ -45,6 +45,8 @@ public final class Benchmark {
   private final String level;
   private final List<String> report = new ArrayList<>();
   private LocalKafka kafka;
+  private Path payloads;
+  private double topicMib;
   private int profiled;
 
   Benchmark(Path dir, long sizeMb, int runs, String compression) {
@@ -66,195 +68,23 @@ public final class Benchmark {
 
   void run() throws Exception {
     Files.createDirectories(dir);
-    Path payloads = dir.resolve("payloads.json");
+    payloads = dir.resolve("payloads.json");
     writePayloads(payloads);
     say("starting the broker");
     try (LocalKafka k =
         LocalKafka.start(
             dir.resolve("kafka"), Map.of("num.io.threads", "4", "num.network.threads", "2"))) {
       kafka = k;
-      createTopic(TOPIC);
-      say("loading " + records + " records of about " + RECORD_BYTES + " bytes into " + TOPIC);
-      Timed load =
-          java(
-              List.of(),
-              "org.apache.kafka.tools.ProducerPerformance",
-              "--topic",
-              TOPIC,
-              "--num-records",
-              Long.toString(records),
-              "--throughput",
-              "-1",
-              "--payload-file",
-              payloads.toString(),
-              "--bootstrap-server",
-              kafka.bootstrapServers(),
-              "--command-property",
-              "acks=1",
-              "linger.ms=20",
-              "batch.size=524288",
-              "compression.type=none");
-      long topicBytes = directorySize(dir.resolve("kafka/data"), TOPIC);
-      double mib = topicBytes / 1048576.0;
-      say(String.format(Locale.ROOT, "loaded %.0f MiB in %.1f s", mib, load.seconds()));
-      report.add(
-          String.format(
-              Locale.ROOT,
-              "Topic: %s, %d partitions, %d records, %.0f MiB on the broker's disk (records of ~%d bytes of JSON-like text, uncompressed in Kafka).",
-              TOPIC,
-              PARTITIONS,
-              records,
-              mib,
-              RECORD_BYTES));
-      report.add("");
-      report.add(
-          "| run | ConsumerPerformance | kbackup backup ("
-              + codec
-              + " "
-              + level
-              + ") | ratio | kbackup peak heap | repository size |");
-      report.add("|---|---|---|---|---|---|");
-      List<Double> backupRatios = new ArrayList<>();
-      for (int run = 1; run <= runs; run++) {
-        Timed consumer =
-            java(
-                List.of(),
-                "org.apache.kafka.tools.ConsumerPerformance",
-                "--bootstrap-server",
-                kafka.bootstrapServers(),
-                "--topic",
-                TOPIC,
-                "--num-records",
-                Long.toString(records),
-                "--timeout",
-                "120000");
-        Path repo = dir.resolve("repo-" + run);
-        deleteTree(repo);
-        kbackup(
-            List.of(),
-            "init",
-            "--repo",
-            repo.toString(),
-            "--compression",
-            codec,
-            "--compression-level",
-            level);
-        Path gc = dir.resolve("gc-backup-" + run + ".log");
-        Timed backup =
-            kbackup(
-                List.of("-Xlog:gc:file=" + gc),
-                "backup",
-                "--repo",
-                repo.toString(),
-                "-b",
-                kafka.bootstrapServers(),
-                "--topics",
-                TOPIC);
-        double ratio = consumer.seconds() / backup.seconds();
-        backupRatios.add(ratio);
-        report.add(
-            String.format(
-                Locale.ROOT,
-                "| %d | %.1f s, %.0f MiB/s | %.1f s, %.0f MiB/s | %.2f | %d MiB | %.0f MiB |",
-                run,
-                consumer.seconds(),
-                mib / consumer.seconds(),
-                backup.seconds(),
-                mib / backup.seconds(),
-                ratio,
-                peakHeapMb(gc),
-                directorySize(repo, "") / 1048576.0));
-        say(report.get(report.size() - 1));
-        if (run < runs) {
-          deleteTree(repo);
-        }
-      }
-      Path lastRepo = dir.resolve("repo-" + runs);
-      Timed unchanged =
-          kbackup(
-              List.of(),
-              "backup",
-              "--repo",
-              lastRepo.toString(),
-              "-b",
-              kafka.bootstrapServers(),
-              "--topics",
-              TOPIC);
+      load();
+      Path repo = compareBackups();
+      Timed unchanged = backup(repo, null);
       report.add("");
       report.add(
           String.format(
               Locale.ROOT,
               "Backup with no new records (incremental, same repository): %.1f s.",
               unchanged.seconds()));
-      report.add("");
-      report.add("Producer settings for both tools: `" + PRODUCER_SETTINGS + "`.");
-      report.add("");
-      report.add("| run | ProducerPerformance | kbackup restore | ratio | kbackup peak heap |");
-      report.add("|---|---|---|---|---|");
-      List<Double> restoreRatios = new ArrayList<>();
-      for (int run = 1; run <= runs; run++) {
-        String perfTopic = "perf-target-" + run;
-        createTopic(perfTopic);
-        List<String> args =
-            new ArrayList<>(
-                List.of(
-                    "--topic",
-                    perfTopic,
-                    "--num-records",
-                    Long.toString(records),
-                    "--throughput",
-                    "-1",
-                    "--payload-file",
-                    payloads.toString(),
-                    "--bootstrap-server",
-                    kafka.bootstrapServers(),
-                    "--command-property"));
-        args.addAll(List.of(PRODUCER_SETTINGS.split(" ")));
-        Timed producer =
-            java(
-                List.of(),
-                "org.apache.kafka.tools.ProducerPerformance",
-                args.toArray(String[]::new));
-        deleteTopic(perfTopic);
-        String target = "restore-target-" + run;
-        Path gc = dir.resolve("gc-restore-" + run + ".log");
-        Timed restore =
-            kbackup(
-                List.of("-Xlog:gc:file=" + gc),
-                "restore",
-                "--repo",
-                lastRepo.toString(),
-                "-b",
-                kafka.bootstrapServers(),
-                "--topics",
-                TOPIC,
-                "--topic-map",
-                TOPIC + "=" + target,
-                "--parallelism",
-                Integer.toString(PARTITIONS));
-        deleteTopic(target);
-        double ratio = producer.seconds() / restore.seconds();
-        restoreRatios.add(ratio);
-        report.add(
-            String.format(
-                Locale.ROOT,
-                "| %d | %.1f s, %.0f MiB/s | %.1f s, %.0f MiB/s | %.2f | %d MiB |",
-                run,
-                producer.seconds(),
-                mib / producer.seconds(),
-                restore.seconds(),
-                mib / restore.seconds(),
-                ratio,
-                peakHeapMb(gc)));
-        say(report.get(report.size() - 1));
-      }
-      report.add("");
-      report.add(
-          String.format(
-              Locale.ROOT,
-              "Median ratios: backup %.2f× ConsumerPerformance, restore %.2f× ProducerPerformance.",
-              median(backupRatios),
-              median(restoreRatios)));
+      compareRestores(repo);
     }
     String text = String.join("\n", report) + "\n";
     Files.writeString(dir.resolve("results.md"), text);
@@ -262,12 +92,193 @@ public final class Benchmark {
     System.out.println(text);
   }
 
+  private void load() throws Exception {
+    createTopic(TOPIC);
+    say("loading " + records + " records of about " + RECORD_BYTES + " bytes into " + TOPIC);
+    Timed load =
+        producerPerformance(TOPIC, "acks=1 linger.ms=20 batch.size=524288 compression.type=none");
+    topicMib = directorySize(dir.resolve("kafka/data"), TOPIC) / 1048576.0;
+    say(String.format(Locale.ROOT, "loaded %.0f MiB in %.1f s", topicMib, load.seconds()));
+    report.add(
+        String.format(
+            Locale.ROOT,
+            "Topic: %s, %d partitions, %d records, %.0f MiB on the broker's disk (records of about %d"
+                + " bytes of JSON-like text, uncompressed in Kafka).",
+            TOPIC,
+            PARTITIONS,
+            records,
+            topicMib,
+            RECORD_BYTES));
+  }
+
+  /** Runs ConsumerPerformance and a full kbackup backup, in turns; returns the last repository. */
+  private Path compareBackups() throws Exception {
+    report.add("");
+    report.add(
+        "| run | ConsumerPerformance | kbackup backup ("
+            + codec
+            + " "
+            + level
+            + ") | ratio | kbackup heap: peak / live after GC | repository size |");
+    report.add("|---|---|---|---|---|---|");
+    List<Double> ratios = new ArrayList<>();
+    Path repo = null;
+    for (int run = 1; run <= runs; run++) {
+      if (repo != null) {
+        deleteTree(repo);
+      }
+      repo = dir.resolve("repo-" + run);
+      kbackup(
+          List.of(),
+          "init",
+          "--repo",
+          repo.toString(),
+          "--compression",
+          codec,
+          "--compression-level",
+          level);
+      Path gc = dir.resolve("gc-backup-" + run + ".log");
+      Timed consumer = run % 2 == 1 ? consumerPerformance() : null;
+      Timed backup = backup(repo, gc);
+      if (consumer == null) {
+        consumer = consumerPerformance();
+      }
+      double ratio = consumer.seconds() / backup.seconds();
+      ratios.add(ratio);
+      report.add(
+          String.format(
+              Locale.ROOT,
+              "| %d | %s | %s | %.2f | %s | %.0f MiB |",
+              run,
+              rate(consumer),
+              rate(backup),
+              ratio,
+              heap(gc),
+              directorySize(repo, "") / 1048576.0));
+      say(report.get(report.size() - 1));
+    }
+    report.add("");
+    report.add(
+        String.format(
+            Locale.ROOT, "Median backup ratio: %.2f× ConsumerPerformance.", median(ratios)));
+    return repo;
+  }
+
+  /** Runs ProducerPerformance and kbackup restore with the same producer settings, in turns. */
+  private void compareRestores(Path repo) throws Exception {
+    report.add("");
+    report.add("Producer settings for both tools: `" + PRODUCER_SETTINGS + "`.");
+    report.add("");
+    report.add(
+        "| run | ProducerPerformance | kbackup restore | ratio | kbackup heap: peak / live after GC |");
+    report.add("|---|---|---|---|---|");
+    List<Double> ratios = new ArrayList<>();
+    for (int run = 1; run <= runs; run++) {
+      String perfTopic = "perf-target-" + run;
+      String target = "restore-target-" + run;
+      Path gc = dir.resolve("gc-restore-" + run + ".log");
+      Timed producer = run % 2 == 1 ? producerRun(perfTopic) : null;
+      Timed restore =
+          kbackup(
+              List.of("-Xlog:gc:file=" + gc),
+              "restore",
+              "--repo",
+              repo.toString(),
+              "-b",
+              kafka.bootstrapServers(),
+              "--topics",
+              TOPIC,
+              "--topic-map",
+              TOPIC + "=" + target,
+              "--parallelism",
+              Integer.toString(PARTITIONS));
+      deleteTopic(target);
+      if (producer == null) {
+        producer = producerRun(perfTopic);
+      }
+      double ratio = producer.seconds() / restore.seconds();
+      ratios.add(ratio);
+      report.add(
+          String.format(
+              Locale.ROOT,
+              "| %d | %s | %s | %.2f | %s |",
+              run,
+              rate(producer),
+              rate(restore),
+              ratio,
+              heap(gc)));
+      say(report.get(report.size() - 1));
+    }
+    report.add("");
+    report.add(
+        String.format(
+            Locale.ROOT, "Median restore ratio: %.2f× ProducerPerformance.", median(ratios)));
+  }
+
+  private Timed producerRun(String topic) throws Exception {
+    createTopic(topic);
+    Timed timed = producerPerformance(topic, PRODUCER_SETTINGS);
+    deleteTopic(topic);
+    return timed;
+  }
+
+  private String rate(Timed t) {
+    return String.format(Locale.ROOT, "%.1f s, %.0f MiB/s", t.seconds(), topicMib / t.seconds());
+  }
+
   private record Timed(double seconds, String output) {}
+
+  private Timed backup(Path repo, Path gcLog) throws Exception {
+    List<String> options = gcLog == null ? List.of() : List.of("-Xlog:gc:file=" + gcLog);
+    return kbackup(
+        options,
+        "backup",
+        "--repo",
+        repo.toString(),
+        "-b",
+        kafka.bootstrapServers(),
+        "--topics",
+        TOPIC);
+  }
+
+  private Timed consumerPerformance() throws Exception {
+    return java(
+        List.of(),
+        "org.apache.kafka.tools.ConsumerPerformance",
+        "--bootstrap-server",
+        kafka.bootstrapServers(),
+        "--topic",
+        TOPIC,
+        "--num-records",
+        Long.toString(records),
+        "--timeout",
+        "120000");
+  }
+
+  private Timed producerPerformance(String topic, String settings) throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--topic",
+                topic,
+                "--num-records",
+                Long.toString(records),
+                "--throughput",
+                "-1",
+                "--payload-file",
+                payloads.toString(),
+                "--bootstrap-server",
+                kafka.bootstrapServers(),
+                "--command-property"));
+    args.addAll(List.of(settings.split(" ")));
+    return java(
+        List.of(), "org.apache.kafka.tools.ProducerPerformance", args.toArray(String[]::new));
+  }
 
   private Timed kbackup(List<String> jvmOptions, String... args) throws Exception {
     List<String> options = new ArrayList<>(List.of("-Xmx512m"));
     options.addAll(jvmOptions);
-    // for profiling one command, e.g. KBACKUP_BENCH_PROFILE=backup and JFR options
+    // for profiling one command, e.g. KBACKUP_BENCH_PROFILE=backup and JFR options with %n
     String extra = System.getenv("KBACKUP_BENCH_JVM_OPTS");
     String only = System.getenv("KBACKUP_BENCH_PROFILE");
     if (extra != null && !extra.isBlank() && (only == null || only.equals(args[0]))) {
@@ -384,19 +395,22 @@ public final class Benchmark {
     }
   }
 
-  static long peakHeapMb(Path gcLog) throws IOException {
+  /** Greatest heap in use before a collection, and greatest still in use after one. */
+  static String heap(Path gcLog) throws IOException {
     if (!Files.exists(gcLog)) {
-      return -1;
+      return "n/a";
     }
     Pattern p = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
     long peak = 0;
+    long live = 0;
     for (String line : Files.readAllLines(gcLog)) {
       Matcher m = p.matcher(line);
       if (m.find()) {
         peak = Math.max(peak, Long.parseLong(m.group(1)));
+        live = Math.max(live, Long.parseLong(m.group(2)));
       }
     }
-    return peak;
+    return peak + " / " + live + " MiB";
   }
 
   static long directorySize(Path root, String prefix) throws IOException {
