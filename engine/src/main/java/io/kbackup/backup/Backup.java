@@ -101,7 +101,11 @@ public final class Backup {
       ends = offsets(admin, partitions, OffsetSpec.latest());
       starts = offsets(admin, partitions, OffsetSpec.earliest());
     }
-    SnapshotManifest previous = options.full() ? null : repository.latestSnapshot().orElse(null);
+    // newest first: each partition continues the newest snapshot that holds it
+    List<SnapshotManifest> history =
+        new ArrayList<>(options.full() ? List.of() : repository.snapshots());
+    java.util.Collections.reverse(history);
+    SnapshotManifest previous = history.isEmpty() ? null : history.get(0);
     Map<TopicPartition, PartitionPlan> plans =
         new TreeMap<>(Comparator.comparing(TopicPartition::toString));
     for (TopicDescription d : topics.values()) {
@@ -110,7 +114,7 @@ public final class Backup {
         long end = ends.get(tp);
         // the log start may pass the cut between the two requests: the partition is then empty
         long start = Math.min(starts.get(tp), end);
-        plans.put(tp, plan(tp, d.topicId().toString(), start, end, previous));
+        plans.put(tp, plan(tp, d.topicId().toString(), start, end, history));
       }
     }
     log.info(
@@ -172,9 +176,9 @@ public final class Backup {
   }
 
   private PartitionPlan plan(
-      TopicPartition tp, String topicId, long start, long end, SnapshotManifest previous)
+      TopicPartition tp, String topicId, long start, long end, List<SnapshotManifest> history)
       throws IOException {
-    PartitionSnapshot before = previous == null ? null : find(previous, tp, topicId);
+    PartitionSnapshot before = find(history, tp, topicId);
     if (before == null || before.endOffset() > end || before.endOffset() < start) {
       return new PartitionPlan(tp, start, end, List.of(), 0, start);
     }
@@ -191,12 +195,14 @@ public final class Backup {
   }
 
   private static PartitionSnapshot find(
-      SnapshotManifest manifest, TopicPartition tp, String topicId) {
-    for (TopicSnapshot t : manifest.topics()) {
-      if (t.name().equals(tp.topic()) && t.topicId().equals(topicId)) {
-        for (PartitionSnapshot p : t.partitions()) {
-          if (p.partition() == tp.partition()) {
-            return p;
+      List<SnapshotManifest> history, TopicPartition tp, String topicId) {
+    for (SnapshotManifest manifest : history) {
+      for (TopicSnapshot t : manifest.topics()) {
+        if (t.name().equals(tp.topic()) && t.topicId().equals(topicId)) {
+          for (PartitionSnapshot p : t.partitions()) {
+            if (p.partition() == tp.partition()) {
+              return p;
+            }
           }
         }
       }

@@ -162,4 +162,29 @@ class IncrementalBackupTest {
             .toList();
     assertThat(values).hasSize(850).isEqualTo(expected);
   }
+
+  @Test
+  void aTopicBackedUpEarlierIsContinuedEvenWhenTheLastSnapshotHeldOtherTopics(@TempDir Path dir)
+      throws Exception {
+    Topics.create(kafka.bootstrapServers(), "alternate-a", 1);
+    Topics.create(kafka.bootstrapServers(), "alternate-b", 1);
+    Topics.fill(
+        kafka.bootstrapServers(), "alternate-a", 1, 0, 300, (p, i) -> 1_700_000_000_000L + i);
+    Topics.fill(
+        kafka.bootstrapServers(), "alternate-b", 1, 0, 100, (p, i) -> 1_700_000_000_000L + i);
+    Repository repo = smallSegments(dir);
+
+    BackupResult a = backup(repo, "alternate-a", false);
+    BackupResult b = backup(repo, "alternate-b", false);
+    Topics.fill(
+        kafka.bootstrapServers(), "alternate-a", 1, 300, 20, (p, i) -> 1_700_000_000_000L + i);
+    BackupResult again = backup(repo, "alternate-a", false);
+
+    assertThat(a.recordsRead()).isEqualTo(300);
+    assertThat(b.recordsRead()).isEqualTo(100);
+    assertThat(again.recordsRead()).isEqualTo(20);
+    assertThat(again.segmentsReused())
+        .isEqualTo(a.snapshot().topics().get(0).partitions().get(0).segments().size());
+    assertThat(again.snapshot().recordCount()).isEqualTo(320);
+  }
 }
