@@ -299,6 +299,7 @@ public final class Benchmark {
     command.add(mainClass);
     command.addAll(List.of(args));
     Path log = Files.createTempFile(dir, "tool-", ".log");
+    settle();
     Instant start = Instant.now();
     Process p =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -311,6 +312,14 @@ public final class Benchmark {
           mainClass + " " + String.join(" ", args) + " failed with " + rc + ":\n" + output);
     }
     return new Timed(seconds, output);
+  }
+
+  /**
+   * Writes dirty pages out before each timed step, so no tool pays for the writes of the one before
+   * it.
+   */
+  private static void settle() throws Exception {
+    new ProcessBuilder("sync").inheritIO().start().waitFor();
   }
 
   private void createTopic(String topic) throws Exception {
