@@ -85,7 +85,10 @@ public final class Main implements Runnable {
           + (k.hint() == null ? "" : System.lineSeparator() + "  hint: " + k.hint());
     }
     if (e instanceof java.nio.file.AccessDeniedException a) {
-      return "kbackup: error: permission denied: " + a.getFile();
+      return "kbackup: error: permission denied: "
+          + a.getFile()
+          + System.lineSeparator()
+          + "  hint: check that the user running kbackup may read and write there";
     }
     if (e instanceof java.io.IOException io) {
       return "kbackup: error: input/output failure: "

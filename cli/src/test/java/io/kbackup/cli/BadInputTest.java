@@ -80,9 +80,74 @@ class BadInputTest {
         2,
         "--topics is not a valid regular expression");
     assertOneClearError(
-        CliRunner.run("restore", "--repo", repo, "-b", kafka.bootstrapServers(), "--exclude", "*x"),
+        CliRunner.run("backup", "--repo", repo, "-b", kafka.bootstrapServers(), "--exclude", "*x"),
         2,
-        "Unknown option");
+        "--exclude is not a valid regular expression");
+  }
+
+  @Test
+  void unknownOptionIsExit2() {
+    assertOneClearError(
+        CliRunner.run("restore", "--repo", repo, "-b", kafka.bootstrapServers(), "--exclude", "x"),
+        2,
+        "Unknown options: '--exclude', 'x'");
+    assertOneClearError(CliRunner.run("backup", "--repo", repo), 2, "Missing required option");
+  }
+
+  @Test
+  void badOptionValuesAreExit2() {
+    String b = kafka.bootstrapServers();
+    assertOneClearError(
+        CliRunner.run("restore", "--repo", repo, "-b", b, "--parallelism", "0"),
+        2,
+        "--parallelism must be at least 1");
+    assertOneClearError(
+        CliRunner.run("restore", "--repo", repo, "-b", b, "--if-not-empty", "merge"),
+        2,
+        "--if-not-empty must be fail or append, not merge");
+    assertOneClearError(
+        CliRunner.run("backup", "--repo", repo, "-b", b, "--timeout", "0"),
+        2,
+        "--timeout must be positive");
+    assertOneClearError(
+        CliRunner.run(
+            "backup",
+            "--repo",
+            repo,
+            "-b",
+            b,
+            "--command-config",
+            dir.resolve("none.properties").toString()),
+        2,
+        "--command-config file " + dir.resolve("none.properties") + " does not exist");
+    assertOneClearError(
+        CliRunner.run("init", "--repo", dir.resolve("other").toString(), "--compression", "lz5"),
+        2,
+        "unknown compression lz5");
+    assertOneClearError(
+        CliRunner.run("snapshots", "--repo", "s3://bucket/prefix"),
+        2,
+        "repository s3://bucket/prefix is on object storage, which this version does not support yet");
+    assertOneClearError(
+        CliRunner.run(
+            "restore", "--repo", repo, "-b", b, "--topic-map", "bad-orders=x,bad-orders=y"),
+        2,
+        "--topic-map names topic 'bad-orders' twice");
+    assertOneClearError(
+        CliRunner.run(
+            "restore", "--repo", repo, "-b", b, "--topic-map", "bad-orders=x,bad-audit=x"),
+        2,
+        "--topic-map sends two topics to the same target");
+  }
+
+  @Test
+  void aRepositoryWithoutSnapshotsHasNothingToRestore() {
+    String empty = dir.resolve("empty-repo").toString();
+    assertThat(CliRunner.run("init", "--repo", empty).exitCode()).isZero();
+    assertOneClearError(
+        CliRunner.run("restore", "--repo", empty, "-b", kafka.bootstrapServers()),
+        2,
+        "the repository has no snapshot yet");
   }
 
   @Test

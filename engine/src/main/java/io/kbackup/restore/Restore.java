@@ -165,7 +165,7 @@ public final class Restore {
                 p.recordCount(),
                 produced.offsetMaps().get(p.target())));
       }
-      applyDeferredConfigs(admin, topics, toCreate, notes);
+      noteWithheldConfigs(topics, toCreate, notes);
       saveState(
           new RestoreState(
               state.id(),
@@ -347,23 +347,30 @@ public final class Restore {
     }
   }
 
-  private void applyDeferredConfigs(
-      Admin admin, List<TopicSnapshot> topics, List<String> created, List<String> notes) {
+  /** Says which backed-up configs a created topic was given without, and why. */
+  private void noteWithheldConfigs(
+      List<TopicSnapshot> topics, List<String> created, List<String> notes) {
     for (TopicSnapshot t : topics) {
       String target = options.topicMap().target(t.name());
       if (!created.contains(target)) {
         continue;
       }
-      String retention = t.configs().get("retention.ms");
+      List<String> withheld =
+          new TreeMap<>(t.configs())
+              .entrySet().stream()
+                  .filter(e -> DEFERRED_CONFIGS.contains(e.getKey()))
+                  .map(e -> e.getKey() + "=" + e.getValue())
+                  .toList();
       notes.add(
           "topic "
               + target
-              + " was created with retention.ms=-1 so that restored records are not deleted by time retention"
-              + (retention == null
+              + " was created with retention.ms=-1 and message.timestamp.type=CreateTime so that"
+              + " restored records are neither deleted by time retention nor re-stamped"
+              + (withheld.isEmpty()
                   ? ""
-                  : "; the backed-up value was retention.ms="
-                      + retention
-                      + ", set it when the restored data may expire"));
+                  : "; backed-up configs not applied: "
+                      + String.join(", ", withheld)
+                      + " (set them with kafka-configs.sh when the restored data may expire)"));
     }
   }
 

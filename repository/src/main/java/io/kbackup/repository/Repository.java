@@ -97,6 +97,10 @@ public final class Repository implements AutoCloseable {
           "the repository needs features this kbackup does not know: " + String.join(", ", unknown),
           "use a newer kbackup");
     }
+    if (config.compression() == null) {
+      throw new io.kbackup.error.CorruptDataException(
+          CONFIG_KEY + " of " + storage.location() + " names no compression");
+    }
     try {
       config.segmentSettings();
     } catch (IllegalArgumentException e) {

@@ -92,9 +92,28 @@ class RepositoryTest {
     assertThatThrownBy(() -> Repository.open(storage))
         .isInstanceOfSatisfying(
             CorruptDataException.class,
-            e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INTEGRITY));
+            e -> {
+              assertThat(e.exitCode()).isEqualTo(ExitCode.INTEGRITY);
+              assertThat(e.getMessage())
+                  .isEqualTo("config.json of " + dir + " has no valid format version");
+            });
     FileSystemStorage garbage = storageWithConfig("not json");
     assertThatThrownBy(() -> Repository.open(garbage)).isInstanceOf(CorruptDataException.class);
+  }
+
+  @Test
+  void refusesAnUnknownOrMissingCompression() throws Exception {
+    FileSystemStorage storage =
+        storageWithConfig(config(1, "[]").replace("\"zstd\"", "\"brotli\""));
+    assertThatThrownBy(() -> Repository.open(storage))
+        .isInstanceOfSatisfying(
+            KbackupException.class,
+            e ->
+                assertThat(e.getMessage())
+                    .isEqualTo("the repository uses compression brotli, unknown to this kbackup"));
+    FileSystemStorage none =
+        storageWithConfig(config(1, "[]").replace("\"compression\":\"zstd\",", ""));
+    assertThatThrownBy(() -> Repository.open(none)).isInstanceOf(CorruptDataException.class);
   }
 
   @Test

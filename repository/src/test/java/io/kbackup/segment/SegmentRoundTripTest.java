@@ -153,7 +153,8 @@ class SegmentRoundTripTest {
     Files.write(file, bytes);
 
     assertThatThrownBy(() -> readAll(storage, segments, 0))
-        .isInstanceOf(CorruptDataException.class)
+        .isInstanceOfSatisfying(
+            CorruptDataException.class, e -> assertThat(e.exitCode()).isEqualTo(13))
         .hasMessageContaining(segments.get(0).key())
         .hasMessageContaining("CRC32C mismatch");
   }
