@@ -31,8 +31,6 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -98,8 +96,9 @@ public final class Backup {
                   d.partitions()
                       .forEach(p -> partitions.add(new TopicPartition(d.name(), p.partition()))));
       cutTime = Instant.now();
-      ends = offsets(admin, partitions, OffsetSpec.latest());
-      starts = offsets(admin, partitions, OffsetSpec.earliest());
+      ends = kafka.offsets(admin, partitions, OffsetSpec.latest(), IsolationLevel.READ_COMMITTED);
+      starts =
+          kafka.offsets(admin, partitions, OffsetSpec.earliest(), IsolationLevel.READ_COMMITTED);
     }
     // newest first: each partition continues the newest snapshot that holds it
     List<SnapshotManifest> history =
@@ -296,19 +295,6 @@ public final class Backup {
 
   static String segmentPrefix(TopicPartition tp) {
     return Repository.DATA_PREFIX + tp.topic() + "/" + tp.partition() + "/";
-  }
-
-  private Map<TopicPartition, Long> offsets(
-      Admin admin, List<TopicPartition> partitions, OffsetSpec spec) {
-    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-    partitions.forEach(tp -> request.put(tp, spec));
-    Map<TopicPartition, ListOffsetsResultInfo> result =
-        kafka.await(
-            admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all(),
-            "list offsets");
-    Map<TopicPartition, Long> offsets = new HashMap<>();
-    result.forEach((tp, info) -> offsets.put(tp, info.offset()));
-    return offsets;
   }
 
   private Map<String, Map<String, String>> topicConfigs(Admin admin, Set<String> names) {

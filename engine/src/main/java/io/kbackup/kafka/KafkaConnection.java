@@ -3,6 +3,8 @@ package io.kbackup.kafka;
 import io.kbackup.error.ExitCode;
 import io.kbackup.error.KbackupException;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -11,10 +13,14 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -115,6 +121,20 @@ public final class KafkaConnection {
         "cannot reach Kafka at " + bootstrapServers + " within " + timeout.toSeconds() + " s",
         "check --bootstrap-server, that the brokers are up, and --command-config for TLS or SASL",
         cause);
+  }
+
+  /** Offsets of the partitions, asked in one request: the same instant for all of them. */
+  public Map<TopicPartition, Long> offsets(
+      Admin admin,
+      Collection<TopicPartition> partitions,
+      OffsetSpec spec,
+      IsolationLevel isolation) {
+    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+    partitions.forEach(tp -> request.put(tp, spec));
+    Map<TopicPartition, Long> result = new HashMap<>();
+    await(admin.listOffsets(request, new ListOffsetsOptions(isolation)).all(), "list offsets")
+        .forEach((tp, info) -> result.put(tp, info.offset()));
+    return result;
   }
 
   /** Waits for an admin result; failures become a one-line error naming what was asked. */

@@ -35,6 +35,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,8 +109,12 @@ public final class Restore {
               .filter(tp -> existing.containsKey(tp.topic()))
               .toList();
       if (!existingPartitions.isEmpty()) {
-        targetEnds.putAll(offsets(admin, existingPartitions, OffsetSpec.latest()));
-        targetStarts.putAll(offsets(admin, existingPartitions, OffsetSpec.earliest()));
+        targetEnds.putAll(
+            kafka.offsets(
+                admin, existingPartitions, OffsetSpec.latest(), IsolationLevel.READ_UNCOMMITTED));
+        targetStarts.putAll(
+            kafka.offsets(
+                admin, existingPartitions, OffsetSpec.earliest(), IsolationLevel.READ_UNCOMMITTED));
       }
       if (previous == null) {
         checkEmpty(plan, targetStarts, targetEnds);
@@ -136,10 +141,18 @@ public final class Restore {
       }
       createTopics(admin, topics, toCreate, notes);
       Map<TopicPartition, Long> ends =
-          offsets(admin, plan.stream().map(PartitionRestore::target).toList(), OffsetSpec.latest());
+          kafka.offsets(
+              admin,
+              plan.stream().map(PartitionRestore::target).toList(),
+              OffsetSpec.latest(),
+              IsolationLevel.READ_UNCOMMITTED);
       Produced produced = produce(plan, state, ends);
       Map<TopicPartition, Long> finalEnds =
-          offsets(admin, plan.stream().map(PartitionRestore::target).toList(), OffsetSpec.latest());
+          kafka.offsets(
+              admin,
+              plan.stream().map(PartitionRestore::target).toList(),
+              OffsetSpec.latest(),
+              IsolationLevel.READ_UNCOMMITTED);
       List<RestoreState.Partition> done = new ArrayList<>();
       for (PartitionRestore p : plan) {
         RestoreState.Partition sp = statePartition(state, p.target());
@@ -452,17 +465,6 @@ public final class Restore {
           e);
     }
     return new Produced(sent.get(), skipped.get(), payload.get(), maps);
-  }
-
-  private Map<TopicPartition, Long> offsets(
-      Admin admin, List<TopicPartition> partitions, OffsetSpec spec) {
-    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-    partitions.forEach(tp -> request.put(tp, spec));
-    Map<TopicPartition, Long> result = new HashMap<>();
-    kafka
-        .await(admin.listOffsets(request).all(), "list offsets")
-        .forEach((tp, info) -> result.put(tp, info.offset()));
-    return result;
   }
 
   private RestoreState newState(
