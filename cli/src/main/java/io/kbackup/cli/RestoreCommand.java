@@ -70,6 +70,15 @@ final class RestoreCommand implements Callable<Integer> {
   String ifNotEmpty;
 
   @Option(
+      names = "--groups",
+      paramLabel = "REGEX",
+      description = "Consumer groups whose offsets are restored, translated (default: all).")
+  String groups;
+
+  @Option(names = "--data-only", description = "Restore records only, no consumer group offsets.")
+  boolean dataOnly;
+
+  @Option(
       names = "--dry-run",
       description = "Print what would be created and restored; change nothing.")
   boolean dryRun;
@@ -89,7 +98,9 @@ final class RestoreCommand implements Callable<Integer> {
             TopicMap.parse(topicMap),
             parallelism,
             dryRun,
-            existingDataPolicy());
+            existingDataPolicy(),
+            groups == null ? RestoreOptions.ALL_GROUPS : TopicSelector.compile(groups, "--groups"),
+            dataOnly);
     if (parallelism < 1) {
       throw KbackupException.usage(
           "--parallelism must be at least 1", "for example --parallelism 4");
@@ -145,6 +156,17 @@ final class RestoreCommand implements Callable<Integer> {
     s.put("seconds", result.elapsed().toMillis() / 1000.0);
     s.put("restoreId", result.stateId());
     s.put("notes", result.notes());
+    List<Map<String, Object>> groupOutcomes = new ArrayList<>();
+    for (var g : result.groups()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("group", g.groupId());
+      Map<String, Long> offsets = new LinkedHashMap<>();
+      g.offsets().forEach((tp, offset) -> offsets.put(tp.toString(), offset));
+      row.put("offsets", offsets);
+      row.put("skipped", g.skippedBecause());
+      groupOutcomes.add(row);
+    }
+    s.put("groups", groupOutcomes);
     return s;
   }
 
@@ -187,6 +209,17 @@ final class RestoreCommand implements Callable<Integer> {
                 ? ", " + result.recordsAlreadyPresent() + " were already restored by an earlier run"
                 : "",
             result.stateId()));
+    for (var g : result.groups()) {
+      if (g.skippedBecause() == null) {
+        printer.line(
+            "consumer group "
+                + g.groupId()
+                + " set to "
+                + g.offsets().entrySet().stream()
+                    .map(e -> e.getKey() + "@" + e.getValue())
+                    .collect(java.util.stream.Collectors.joining(", ")));
+      }
+    }
     result.notes().forEach(n -> printer.line("note: " + n));
   }
 }

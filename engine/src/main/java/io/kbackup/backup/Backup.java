@@ -3,6 +3,8 @@ package io.kbackup.backup;
 import io.kbackup.error.ExitCode;
 import io.kbackup.error.KbackupException;
 import io.kbackup.kafka.KafkaConnection;
+import io.kbackup.metadata.ConsumerGroups;
+import io.kbackup.repository.GroupSnapshot;
 import io.kbackup.repository.PartitionSnapshot;
 import io.kbackup.repository.Repository;
 import io.kbackup.repository.SnapshotManifest;
@@ -69,6 +71,7 @@ public final class Backup {
     Map<TopicPartition, Long> starts;
     Map<TopicPartition, Long> ends;
     Instant cutTime;
+    List<GroupSnapshot> groups;
     try (Admin admin = kafka.admin()) {
       clusterId = kafka.clusterId(admin);
       Set<String> names =
@@ -95,6 +98,8 @@ public final class Backup {
               d ->
                   d.partitions()
                       .forEach(p -> partitions.add(new TopicPartition(d.name(), p.partition()))));
+      // groups before the cut: a restored group may re-read a little, never skip a record
+      groups = ConsumerGroups.capture(kafka, admin, names);
       cutTime = Instant.now();
       ends = kafka.offsets(admin, partitions, OffsetSpec.latest(), IsolationLevel.READ_COMMITTED);
       starts =
@@ -162,7 +167,8 @@ public final class Backup {
             clusterId,
             Version.get(),
             previous == null ? null : previous.id(),
-            topicSnapshots);
+            topicSnapshots,
+            groups);
     repository.commit(manifest);
     log.info("committed snapshot {}", manifest.id());
     return new BackupResult(

@@ -137,6 +137,14 @@ public final class KafkaConnection {
     return result;
   }
 
+  /** A request Kafka answered with an error, as a one-line failure naming what was asked. */
+  public KbackupException refused(String what, Throwable cause) {
+    return KbackupException.failed(
+        "Kafka refused to " + what + ": " + cause.getMessage(),
+        "check the cluster's state and the permissions of the client",
+        cause);
+  }
+
   /** Waits for an admin result; failures become a one-line error naming what was asked. */
   public <T> T await(org.apache.kafka.common.KafkaFuture<T> future, String what) {
     try {
@@ -144,11 +152,7 @@ public final class KafkaConnection {
     } catch (TimeoutException e) {
       throw unreachable(e);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw KbackupException.failed(
-          "Kafka refused to " + what + ": " + cause.getMessage(),
-          "check the cluster's state and the permissions of the client",
-          cause);
+      throw refused(what, e.getCause() == null ? e : e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new KbackupException(ExitCode.INTERRUPTED, "interrupted", null, e);

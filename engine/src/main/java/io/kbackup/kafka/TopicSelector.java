@@ -39,7 +39,8 @@ public final class TopicSelector {
         excludeRegex == null ? null : compile(excludeRegex, "--exclude"));
   }
 
-  private static Pattern compile(String regex, String option) {
+  /** Compiles a regular expression given as {@code option}; an invalid one is a usage error. */
+  public static Pattern compile(String regex, String option) {
     try {
       return Pattern.compile(regex);
     } catch (PatternSyntaxException e) {

@@ -130,7 +130,8 @@ public final class Restore {
             0,
             Duration.between(started, Instant.now()),
             true,
-            notes);
+            notes,
+            List.of());
       }
       RestoreState state =
           previous != null ? previous : newState(stateId, snapshot, clusterId, plan, targetEnds);
@@ -179,6 +180,20 @@ public final class Restore {
                 produced.offsetMaps().get(p.target())));
       }
       noteWithheldConfigs(topics, toCreate, notes);
+      List<GroupOutcome> groups = List.of();
+      if (!options.dataOnly()) {
+        groups = restoreGroups(admin, snapshot, plan, done);
+        groups.stream()
+            .filter(g -> g.skippedBecause() != null)
+            .forEach(
+                g ->
+                    notes.add(
+                        "consumer group "
+                            + g.groupId()
+                            + " was not changed: "
+                            + g.skippedBecause()
+                            + "; stop its consumers and run the same restore again"));
+      }
       saveState(
           new RestoreState(
               state.id(),
@@ -199,8 +214,26 @@ public final class Restore {
           produced.payloadBytes(),
           Duration.between(started, Instant.now()),
           false,
-          notes);
+          notes,
+          groups);
     }
+  }
+
+  private List<GroupOutcome> restoreGroups(
+      Admin admin,
+      SnapshotManifest snapshot,
+      List<PartitionRestore> plan,
+      List<RestoreState.Partition> done) {
+    Map<TopicPartition, TopicPartition> targets = new HashMap<>();
+    plan.forEach(p -> targets.put(p.source(), p.target()));
+    Map<TopicPartition, OffsetTranslator> translators = new HashMap<>();
+    for (RestoreState.Partition p : done) {
+      translators.put(
+          new TopicPartition(p.targetTopic(), p.partition()),
+          new OffsetTranslator(p.offsetMap(), p.targetStartOffset() + p.recordCount()));
+    }
+    return new GroupRestore(kafka, options.groups())
+        .run(admin, snapshot.groups(), targets, translators);
   }
 
   private List<TopicSnapshot> selectTopics(SnapshotManifest snapshot) {

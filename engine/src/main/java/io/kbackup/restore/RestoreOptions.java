@@ -2,6 +2,7 @@ package io.kbackup.restore;
 
 import io.kbackup.kafka.TopicSelector;
 import java.time.Instant;
+import java.util.regex.Pattern;
 
 /**
  * What to restore and how.
@@ -10,6 +11,8 @@ import java.time.Instant;
  * @param toTime point in time: each partition stops at its first record later than this time, so a
  *     prefix of every partition is restored; null for all
  * @param parallelism partitions restored at the same time
+ * @param groups consumer groups whose offsets are restored, by whole id
+ * @param dataOnly restore records only, no consumer group offsets
  */
 public record RestoreOptions(
     String snapshotId,
@@ -18,4 +21,22 @@ public record RestoreOptions(
     TopicMap topicMap,
     int parallelism,
     boolean dryRun,
-    ExistingDataPolicy existingData) {}
+    ExistingDataPolicy existingData,
+    Pattern groups,
+    boolean dataOnly) {
+
+  /** Restores every consumer group of the snapshot along with the data. */
+  public RestoreOptions(
+      String snapshotId,
+      Instant toTime,
+      TopicSelector topics,
+      TopicMap topicMap,
+      int parallelism,
+      boolean dryRun,
+      ExistingDataPolicy existingData) {
+    this(
+        snapshotId, toTime, topics, topicMap, parallelism, dryRun, existingData, ALL_GROUPS, false);
+  }
+
+  public static final Pattern ALL_GROUPS = Pattern.compile(".*");
+}

@@ -10,6 +10,7 @@ import java.util.List;
  * @param recordsAlreadyPresent records a previous, interrupted run had already restored
  * @param createdTopics target topics this run created
  * @param notes things the operator should know, one line each
+ * @param groups consumer groups whose offsets were set, or skipped with the reason
  */
 public record RestoreResult(
     String snapshotId,
@@ -21,7 +22,8 @@ public record RestoreResult(
     long payloadBytes,
     Duration elapsed,
     boolean dryRun,
-    List<String> notes) {
+    List<String> notes,
+    List<GroupOutcome> groups) {
 
   public long plannedRecords() {
     return plan.stream().mapToLong(PartitionRestore::recordCount).sum();

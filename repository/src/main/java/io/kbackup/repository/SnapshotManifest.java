@@ -9,6 +9,8 @@ import java.util.List;
  * digests.
  *
  * @param cutTime when the end offsets of every partition were captured
+ * @param groups consumer groups with their committed offsets on the snapshot's topics, captured
+ *     before the cut
  * @param parentId the snapshot this one was based on (whose segments it may re-use), or null for a
  *     full backup or the first one
  */
@@ -20,12 +22,14 @@ public record SnapshotManifest(
     String clusterId,
     String toolVersion,
     String parentId,
-    List<TopicSnapshot> topics) {
+    List<TopicSnapshot> topics,
+    List<GroupSnapshot> groups) {
 
   public static final int FORMAT_VERSION = 1;
 
   public SnapshotManifest {
     topics = topics == null ? null : List.copyOf(topics);
+    groups = groups == null ? List.of() : List.copyOf(groups);
   }
 
   public Instant created() {

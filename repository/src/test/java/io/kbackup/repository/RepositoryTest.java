@@ -43,7 +43,15 @@ class RepositoryTest {
     // fraction digits differ, so text order would put the later snapshot first
     opened.commit(
         new SnapshotManifest(
-            1, "b", "2026-01-01T00:00:00.5Z", "2026-01-01T00:00:00.5Z", "c", "v", null, List.of()));
+            1,
+            "b",
+            "2026-01-01T00:00:00.5Z",
+            "2026-01-01T00:00:00.5Z",
+            "c",
+            "v",
+            null,
+            List.of(),
+            null));
     opened.commit(
         new SnapshotManifest(
             1,
@@ -53,6 +61,7 @@ class RepositoryTest {
             "c",
             "v",
             null,
+            List.of(),
             List.of()));
     assertThat(opened.snapshots()).extracting(SnapshotManifest::id).containsExactly("a", "b");
     assertThat(opened.snapshot("latest").id()).isEqualTo("b");
