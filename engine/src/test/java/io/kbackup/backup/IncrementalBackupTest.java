@@ -187,4 +187,38 @@ class IncrementalBackupTest {
         .isEqualTo(a.snapshot().topics().get(0).partitions().get(0).segments().size());
     assertThat(again.snapshot().recordCount()).isEqualTo(320);
   }
+
+  @Test
+  void aTopicDeletedAndCreatedAgainUnderTheSameNameIsReadAgainInFull(@TempDir Path dir)
+      throws Exception {
+    String topic = "recreated";
+    Topics.create(kafka.bootstrapServers(), topic, 1);
+    Topics.fill(kafka.bootstrapServers(), topic, 1, 0, 200, (p, i) -> 1_700_000_000_000L + i);
+    Repository repo = smallSegments(dir);
+    BackupResult first = backup(repo, topic, false);
+
+    try (var admin = Topics.admin(kafka.bootstrapServers())) {
+      admin.deleteTopics(java.util.List.of(topic)).all().get();
+      java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
+      while (admin.listTopics().names().get().contains(topic)
+          && java.time.Instant.now().isBefore(deadline)) {
+        Thread.sleep(100);
+      }
+    }
+    Thread.sleep(1500); // the broker finishes deleting the old log
+    Topics.create(kafka.bootstrapServers(), topic, 1);
+    // more records than before, so offsets alone would suggest the old segments still apply
+    Topics.fill(kafka.bootstrapServers(), topic, 1, 1000, 300, (p, i) -> 1_700_000_000_000L + i);
+    BackupResult second = backup(repo, topic, false);
+
+    assertThat(second.snapshot().topics().get(0).topicId())
+        .isNotEqualTo(first.snapshot().topics().get(0).topicId());
+    assertThat(second.segmentsReused()).isZero();
+    assertThat(second.recordsRead()).isEqualTo(300);
+    assertThat(
+            SnapshotRecords.read(repo, second.snapshot(), topic, 0).stream()
+                .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .toList())
+        .isEqualTo(IntStream.range(1000, 1300).mapToObj(i -> "0-" + i).toList());
+  }
 }
