@@ -21,6 +21,7 @@ import picocli.CommandLine.ScopeType;
       InitCommand.class,
       BackupCommand.class,
       SnapshotsCommand.class,
+      ShowCommand.class,
       CatCommand.class,
       RestoreCommand.class,
       DemoCommand.class,

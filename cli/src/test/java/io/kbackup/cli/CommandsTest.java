@@ -142,4 +142,48 @@ class CommandsTest {
       assertThat(admin.listTopics().names().get()).noneMatch(t -> t.startsWith("dry-"));
     }
   }
+
+  @Test
+  void showPrintsTopicsConfigsAndGroups() throws Exception {
+    try (var admin =
+        org.apache.kafka.clients.admin.Admin.create(
+            java.util.Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+      admin
+          .alterConsumerGroupOffsets(
+              "cmd-readers",
+              java.util.Map.of(
+                  new org.apache.kafka.common.TopicPartition("cmd-orders", 1),
+                  new org.apache.kafka.clients.consumer.OffsetAndMetadata(7)))
+          .all()
+          .get();
+    }
+    String another = dir.resolve("show-repo").toString();
+    assertThat(CliRunner.run("init", "--repo", another).exitCode()).isZero();
+    assertThat(
+            CliRunner.run(
+                    "backup",
+                    "--repo",
+                    another,
+                    "-b",
+                    kafka.bootstrapServers(),
+                    "--topics",
+                    "cmd-.*")
+                .exitCode())
+        .isZero();
+
+    CliRunner.Result r = CliRunner.run("show", "--repo", another);
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("records     80 in 6 partitions");
+    assertThat(r.out().lines().filter(l -> l.startsWith("cmd-orders")).findFirst().orElseThrow())
+        .contains("3")
+        .contains("30")
+        .contains("retention.ms=604800000");
+    assertThat(r.out().lines().filter(l -> l.startsWith("cmd-audit")).findFirst().orElseThrow())
+        .contains("message.timestamp.type=LogAppendTime");
+    assertThat(r.out()).containsPattern("cmd-readers\\s+Empty\\s+cmd-orders-1@7");
+
+    JsonNode manifest = JSON.readTree(CliRunner.run("show", "--repo", another, "--json").out());
+    assertThat(manifest.get("groups").get(0).get("groupId").asText()).isEqualTo("cmd-readers");
+    assertThat(manifest.get("topics").size()).isEqualTo(3);
+  }
 }

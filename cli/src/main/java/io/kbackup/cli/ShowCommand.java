@@ -1,0 +1,107 @@
+package io.kbackup.cli;
+
+import io.kbackup.repository.GroupOffset;
+import io.kbackup.repository.GroupSnapshot;
+import io.kbackup.repository.Json;
+import io.kbackup.repository.Repository;
+import io.kbackup.repository.SnapshotManifest;
+import io.kbackup.repository.TopicSnapshot;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Prints what one snapshot holds: its topics with their configs, and its consumer groups. */
+@Command(
+    name = "show",
+    description = "Show what a snapshot holds: topics, configs and consumer groups.")
+final class ShowCommand implements Callable<Integer> {
+
+  @Mixin RepositoryOption repo;
+
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      defaultValue = "latest",
+      paramLabel = "SNAPSHOT",
+      description = "Snapshot id or latest (default).")
+  String snapshotId;
+
+  @Option(names = "--json", description = "Print the snapshot's manifest as JSON.")
+  boolean json;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    Printer out = new Printer(spec.commandLine().getOut());
+    try (Repository r = repo.open()) {
+      SnapshotManifest s = r.snapshot(snapshotId);
+      if (json) {
+        out.line(new String(Json.write(s), StandardCharsets.UTF_8));
+        return 0;
+      }
+      out.line("snapshot " + s.id());
+      out.line("  created     " + s.createdAt());
+      out.line("  cut         " + s.cutTime());
+      out.line("  cluster     " + s.clusterId());
+      out.line("  kbackup     " + s.toolVersion());
+      out.line("  based on    " + (s.parentId() == null ? "-" : s.parentId()));
+      out.line("  records     " + s.recordCount() + " in " + s.partitionCount() + " partitions");
+      out.line("  stored      " + Printer.bytes(s.storedBytes()));
+      out.line("");
+      List<List<String>> topics = new ArrayList<>();
+      for (TopicSnapshot t : s.topics()) {
+        long stored =
+            t.partitions().stream()
+                .flatMap(p -> p.segments().stream())
+                .mapToLong(x -> x.size() + x.indexSize())
+                .sum();
+        topics.add(
+            List.of(
+                t.name(),
+                Integer.toString(t.partitionCount()),
+                Integer.toString(t.replicationFactor()),
+                Long.toString(t.recordCount()),
+                Printer.bytes(stored),
+                configs(t.configs())));
+      }
+      out.table(List.of("TOPIC", "PARTITIONS", "REPLICAS", "RECORDS", "STORED", "CONFIGS"), topics);
+      out.line("");
+      if (s.groups().isEmpty()) {
+        out.line("no consumer group had committed offsets on these topics");
+        return 0;
+      }
+      List<List<String>> groups = new ArrayList<>();
+      for (GroupSnapshot g : s.groups()) {
+        groups.add(
+            List.of(
+                g.groupId(),
+                String.valueOf(g.state()),
+                g.offsets().stream().map(ShowCommand::offset).collect(Collectors.joining(" "))));
+      }
+      out.table(List.of("GROUP", "STATE", "COMMITTED OFFSETS"), groups);
+    }
+    return 0;
+  }
+
+  private static String offset(GroupOffset o) {
+    return o.topic() + "-" + o.partition() + "@" + o.offset();
+  }
+
+  private static String configs(Map<String, String> configs) {
+    return configs.isEmpty()
+        ? "-"
+        : new java.util.TreeMap<>(configs)
+            .entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(","));
+  }
+}
