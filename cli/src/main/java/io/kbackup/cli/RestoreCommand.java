@@ -79,6 +79,20 @@ final class RestoreCommand implements Callable<Integer> {
   boolean dataOnly;
 
   @Option(
+      names = "--replication-factor",
+      paramLabel = "N",
+      description =
+          "Replication factor of the topics the restore creates (default: the cluster's).")
+  Integer replicationFactor;
+
+  @Option(
+      names = "--config",
+      paramLabel = "KEY=VALUE",
+      description =
+          "A config of the topics the restore creates, replacing the backed-up value; repeatable.")
+  List<String> configs = new ArrayList<>();
+
+  @Option(
       names = "--dry-run",
       description = "Print what would be created and restored; change nothing.")
   boolean dryRun;
@@ -100,7 +114,9 @@ final class RestoreCommand implements Callable<Integer> {
             dryRun,
             existingDataPolicy(),
             groups == null ? RestoreOptions.ALL_GROUPS : TopicSelector.compile(groups, "--groups"),
-            dataOnly);
+            dataOnly,
+            replicationFactor(),
+            configOverrides());
     if (parallelism < 1) {
       throw KbackupException.usage(
           "--parallelism must be at least 1", "for example --parallelism 4");
@@ -115,6 +131,34 @@ final class RestoreCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private Integer replicationFactor() {
+    if (replicationFactor != null
+        && (replicationFactor < 1 || replicationFactor > Short.MAX_VALUE)) {
+      throw KbackupException.usage(
+          "--replication-factor must be at least 1, not " + replicationFactor,
+          "for example --replication-factor 3");
+    }
+    return replicationFactor;
+  }
+
+  static Map<String, String> parseConfigs(List<String> configs) {
+    Map<String, String> parsed = new LinkedHashMap<>();
+    for (String c : configs) {
+      int eq = c.indexOf('=');
+      if (eq <= 0 || !c.substring(0, eq).matches("[a-z0-9._-]+")) {
+        throw KbackupException.usage(
+            "--config '" + c + "' is not KEY=VALUE with a Kafka config name",
+            "for example --config min.insync.replicas=1");
+      }
+      parsed.put(c.substring(0, eq), c.substring(eq + 1));
+    }
+    return parsed;
+  }
+
+  private Map<String, String> configOverrides() {
+    return parseConfigs(configs);
   }
 
   private ExistingDataPolicy existingDataPolicy() {

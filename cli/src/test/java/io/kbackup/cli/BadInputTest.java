@@ -141,6 +141,79 @@ class BadInputTest {
   }
 
   @Test
+  void badOverridesAreExit2AndAnImpossibleReplicationFactorIsRefusedByKafka() {
+    String b = kafka.bootstrapServers();
+    assertOneClearError(
+        CliRunner.run(
+            "restore",
+            "--repo",
+            repo,
+            "-b",
+            b,
+            "--topics",
+            "bad-orders",
+            "--topic-map",
+            "bad-orders=bad-x",
+            "--config",
+            "retention"),
+        2,
+        "--config 'retention' is not KEY=VALUE with a Kafka config name");
+    assertOneClearError(
+        CliRunner.run(
+            "restore",
+            "--repo",
+            repo,
+            "-b",
+            b,
+            "--topics",
+            "bad-orders",
+            "--topic-map",
+            "bad-orders=bad-x",
+            "--replication-factor",
+            "0"),
+        2,
+        "--replication-factor must be at least 1, not 0");
+    assertOneClearError(
+        CliRunner.run(
+            "restore",
+            "--repo",
+            repo,
+            "-b",
+            b,
+            "--topics",
+            "bad-orders",
+            "--topic-map",
+            "bad-orders=bad-rf",
+            "--replication-factor",
+            "3"),
+        1,
+        "Kafka refused to create topics:");
+  }
+
+  @Test
+  void recordsRefusedByTheTargetNameThePartitionAndTheLikelyCause() {
+    CliRunner.Result r =
+        CliRunner.run(
+            "restore",
+            "--repo",
+            repo,
+            "-b",
+            kafka.bootstrapServers(),
+            "--topics",
+            "bad-orders",
+            "--topic-map",
+            "bad-orders=bad-compacted",
+            "--config",
+            "cleanup.policy=compact",
+            "--parallelism",
+            "1");
+    assertOneClearError(r, 1, "refused records as invalid");
+    assertThat(r.err())
+        .containsPattern("target partition bad-compacted-[0-2] refused records as invalid");
+    assertThat(r.err()).contains("a compacted topic refuses records without a key");
+  }
+
+  @Test
   void aRepositoryWithoutSnapshotsHasNothingToRestore() {
     String empty = dir.resolve("empty-repo").toString();
     assertThat(CliRunner.run("init", "--repo", empty).exitCode()).isZero();

@@ -186,4 +186,48 @@ class CommandsTest {
     assertThat(manifest.get("groups").get(0).get("groupId").asText()).isEqualTo("cmd-readers");
     assertThat(manifest.get("topics").size()).isEqualTo(3);
   }
+
+  @Test
+  void restoreOverridesTheConfigsAndReplicationOfCreatedTopics() throws Exception {
+    CliRunner.Result r =
+        CliRunner.run(
+            "restore",
+            "--repo",
+            repo,
+            "-b",
+            kafka.bootstrapServers(),
+            "--topics",
+            "cmd-orders",
+            "--topic-map",
+            "cmd-orders=ovr-orders",
+            "--replication-factor",
+            "1",
+            "--config",
+            "max.message.bytes=2097152",
+            "--config",
+            "retention.ms=86400000",
+            "--data-only");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("restored 30 records").doesNotContain("consumer group");
+    assertThat(r.out()).doesNotContain("backed-up configs not applied");
+    try (var admin =
+        org.apache.kafka.clients.admin.Admin.create(
+            java.util.Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+      var resource =
+          new org.apache.kafka.common.config.ConfigResource(
+              org.apache.kafka.common.config.ConfigResource.Type.TOPIC, "ovr-orders");
+      var config = admin.describeConfigs(java.util.List.of(resource)).all().get().get(resource);
+      assertThat(config.get("max.message.bytes").value()).isEqualTo("2097152");
+      assertThat(config.get("retention.ms").value()).isEqualTo("86400000");
+      assertThat(config.get("message.timestamp.type").value()).isEqualTo("CreateTime");
+      var partitions =
+          admin
+              .describeTopics(java.util.List.of("ovr-orders"))
+              .allTopicNames()
+              .get()
+              .get("ovr-orders")
+              .partitions();
+      assertThat(partitions).hasSize(3).allMatch(p -> p.replicas().size() == 1);
+    }
+  }
 }

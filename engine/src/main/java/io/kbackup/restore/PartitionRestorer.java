@@ -90,7 +90,7 @@ final class PartitionRestorer {
         record,
         (metadata, e) -> {
           if (e != null) {
-            failure.compareAndSet(null, e);
+            failure.compareAndSet(null, new SendFailure(plan.target(), e));
           }
         });
     sent++;

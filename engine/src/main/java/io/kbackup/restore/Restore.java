@@ -35,6 +35,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -342,8 +343,11 @@ public final class Restore {
       DEFERRED_CONFIGS.forEach(configs::remove);
       configs.put("retention.ms", "-1");
       configs.put("message.timestamp.type", "CreateTime");
+      configs.putAll(options.configOverrides());
+      Optional<Short> replication =
+          Optional.ofNullable(options.replicationFactor()).map(Integer::shortValue);
       newTopics.add(
-          new NewTopic(target, Optional.of(t.partitionCount()), Optional.empty()).configs(configs));
+          new NewTopic(target, Optional.of(t.partitionCount()), replication).configs(configs));
     }
     if (newTopics.isEmpty()) {
       return;
@@ -405,6 +409,7 @@ public final class Restore {
           new TreeMap<>(t.configs())
               .entrySet().stream()
                   .filter(e -> DEFERRED_CONFIGS.contains(e.getKey()))
+                  .filter(e -> !options.configOverrides().containsKey(e.getKey()))
                   .map(e -> e.getKey() + "=" + e.getValue())
                   .toList();
       notes.add(
@@ -491,6 +496,16 @@ public final class Restore {
     if (e instanceof KbackupException k) {
       throw k;
     }
+    if (e instanceof SendFailure f && refusedAsInvalid(f.getCause())) {
+      throw KbackupException.failed(
+          "target partition "
+              + f.partition()
+              + " refused records as invalid: "
+              + f.getCause().getMessage(),
+          "check the target topic's configs (a compacted topic refuses records without a key),"
+              + " fix them and run the same restore again; it resumes where it stopped",
+          e);
+    }
     if (e != null) {
       throw KbackupException.failed(
           "restore failed: " + e.getMessage(),
@@ -498,6 +513,12 @@ public final class Restore {
           e);
     }
     return new Produced(sent.get(), skipped.get(), payload.get(), maps);
+  }
+
+  /** The broker refused a record, or the batch of a refused record, as invalid. */
+  private static boolean refusedAsInvalid(Throwable e) {
+    return e instanceof InvalidRecordException
+        || (e.getMessage() != null && e.getMessage().contains("invalid records"));
   }
 
   private RestoreState newState(

@@ -2,6 +2,7 @@ package io.kbackup.restore;
 
 import io.kbackup.kafka.TopicSelector;
 import java.time.Instant;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -13,6 +14,8 @@ import java.util.regex.Pattern;
  * @param parallelism partitions restored at the same time
  * @param groups consumer groups whose offsets are restored, by whole id
  * @param dataOnly restore records only, no consumer group offsets
+ * @param replicationFactor replication factor of created topics; null for the cluster's default
+ * @param configOverrides configs of created topics that replace the backed-up values
  */
 public record RestoreOptions(
     String snapshotId,
@@ -23,9 +26,17 @@ public record RestoreOptions(
     boolean dryRun,
     ExistingDataPolicy existingData,
     Pattern groups,
-    boolean dataOnly) {
+    boolean dataOnly,
+    Integer replicationFactor,
+    Map<String, String> configOverrides) {
 
-  /** Restores every consumer group of the snapshot along with the data. */
+  public static final Pattern ALL_GROUPS = Pattern.compile(".*");
+
+  public RestoreOptions {
+    configOverrides = configOverrides == null ? Map.of() : Map.copyOf(configOverrides);
+  }
+
+  /** Restores every consumer group of the snapshot along with the data, with no overrides. */
   public RestoreOptions(
       String snapshotId,
       Instant toTime,
@@ -35,8 +46,16 @@ public record RestoreOptions(
       boolean dryRun,
       ExistingDataPolicy existingData) {
     this(
-        snapshotId, toTime, topics, topicMap, parallelism, dryRun, existingData, ALL_GROUPS, false);
+        snapshotId,
+        toTime,
+        topics,
+        topicMap,
+        parallelism,
+        dryRun,
+        existingData,
+        ALL_GROUPS,
+        false,
+        null,
+        Map.of());
   }
-
-  public static final Pattern ALL_GROUPS = Pattern.compile(".*");
 }

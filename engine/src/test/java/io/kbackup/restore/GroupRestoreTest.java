@@ -118,7 +118,9 @@ class GroupRestoreTest {
                       false,
                       ExistingDataPolicy.FAIL,
                       RestoreOptions.ALL_GROUPS,
-                      false))
+                      false,
+                      null,
+                      Map.of()))
               .run();
       assertThat(result.groups())
           .filteredOn(g -> g.groupId().equals("g-active"))
