@@ -5,6 +5,7 @@ import io.kbackup.kafka.TopicSelector;
 import io.kbackup.repository.Repository;
 import io.kbackup.restore.ExistingDataPolicy;
 import io.kbackup.restore.PartitionRestore;
+import io.kbackup.restore.PrincipalMap;
 import io.kbackup.restore.Restore;
 import io.kbackup.restore.RestoreOptions;
 import io.kbackup.restore.RestoreResult;
@@ -75,7 +76,15 @@ final class RestoreCommand implements Callable<Integer> {
       description = "Consumer groups whose offsets are restored, translated (default: all).")
   String groups;
 
-  @Option(names = "--data-only", description = "Restore records only, no consumer group offsets.")
+  @Option(
+      names = "--principal-map",
+      paramLabel = "SRC=DST[,...]",
+      description = "Rename principals in restored ACLs and quotas, such as User:app=User:app-dr.")
+  String principalMap;
+
+  @Option(
+      names = "--data-only",
+      description = "Restore records only: no consumer group offsets, ACLs or quotas.")
   boolean dataOnly;
 
   @Option(
@@ -116,7 +125,8 @@ final class RestoreCommand implements Callable<Integer> {
             groups == null ? RestoreOptions.ALL_GROUPS : TopicSelector.compile(groups, "--groups"),
             dataOnly,
             replicationFactor(),
-            configOverrides());
+            configOverrides(),
+            PrincipalMap.parse(principalMap));
     if (parallelism < 1) {
       throw KbackupException.usage(
           "--parallelism must be at least 1", "for example --parallelism 4");

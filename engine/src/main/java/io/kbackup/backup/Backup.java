@@ -3,7 +3,9 @@ package io.kbackup.backup;
 import io.kbackup.error.ExitCode;
 import io.kbackup.error.KbackupException;
 import io.kbackup.kafka.KafkaConnection;
+import io.kbackup.metadata.ClusterState;
 import io.kbackup.metadata.ConsumerGroups;
+import io.kbackup.repository.ClusterMetadata;
 import io.kbackup.repository.GroupSnapshot;
 import io.kbackup.repository.PartitionSnapshot;
 import io.kbackup.repository.Repository;
@@ -72,6 +74,7 @@ public final class Backup {
     Map<TopicPartition, Long> ends;
     Instant cutTime;
     List<GroupSnapshot> groups;
+    ClusterMetadata cluster;
     try (Admin admin = kafka.admin()) {
       clusterId = kafka.clusterId(admin);
       Set<String> names =
@@ -99,6 +102,7 @@ public final class Backup {
                   d.partitions()
                       .forEach(p -> partitions.add(new TopicPartition(d.name(), p.partition()))));
       // groups before the cut: a restored group may re-read a little, never skip a record
+      cluster = ClusterState.capture(kafka, admin);
       groups = ConsumerGroups.capture(kafka, admin, names);
       cutTime = Instant.now();
       ends = kafka.offsets(admin, partitions, OffsetSpec.latest(), IsolationLevel.READ_COMMITTED);
@@ -168,7 +172,8 @@ public final class Backup {
             Version.get(),
             previous == null ? null : previous.id(),
             topicSnapshots,
-            groups);
+            groups,
+            cluster);
     repository.commit(manifest);
     log.info("committed snapshot {}", manifest.id());
     return new BackupResult(

@@ -194,6 +194,13 @@ public final class Restore {
                             + " was not changed: "
                             + g.skippedBecause()
                             + "; stop its consumers and run the same restore again"));
+        ClusterRestore.Result cluster =
+            new ClusterRestore(kafka, options.principals(), options.topicMap())
+                .run(admin, snapshot.cluster(), notes);
+        if (cluster.acls() + cluster.quotas() > 0) {
+          notes.add(
+              "restored " + cluster.acls() + " ACLs and " + cluster.quotas() + " client quotas");
+        }
       }
       saveState(
           new RestoreState(

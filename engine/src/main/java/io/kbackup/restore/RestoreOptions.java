@@ -13,9 +13,10 @@ import java.util.regex.Pattern;
  *     prefix of every partition is restored; null for all
  * @param parallelism partitions restored at the same time
  * @param groups consumer groups whose offsets are restored, by whole id
- * @param dataOnly restore records only, no consumer group offsets
+ * @param dataOnly restore records only: no consumer group offsets, ACLs or quotas
  * @param replicationFactor replication factor of created topics; null for the cluster's default
  * @param configOverrides configs of created topics that replace the backed-up values
+ * @param principals renames of principals in restored ACLs and quotas
  */
 public record RestoreOptions(
     String snapshotId,
@@ -28,12 +29,14 @@ public record RestoreOptions(
     Pattern groups,
     boolean dataOnly,
     Integer replicationFactor,
-    Map<String, String> configOverrides) {
+    Map<String, String> configOverrides,
+    PrincipalMap principals) {
 
   public static final Pattern ALL_GROUPS = Pattern.compile(".*");
 
   public RestoreOptions {
     configOverrides = configOverrides == null ? Map.of() : Map.copyOf(configOverrides);
+    principals = principals == null ? PrincipalMap.identity() : principals;
   }
 
   /** Restores every consumer group of the snapshot along with the data, with no overrides. */
@@ -56,6 +59,7 @@ public record RestoreOptions(
         ALL_GROUPS,
         false,
         null,
-        Map.of());
+        Map.of(),
+        PrincipalMap.identity());
   }
 }

@@ -120,7 +120,8 @@ class GroupRestoreTest {
                       RestoreOptions.ALL_GROUPS,
                       false,
                       null,
-                      Map.of()))
+                      Map.of(),
+                      null))
               .run();
       assertThat(result.groups())
           .filteredOn(g -> g.groupId().equals("g-active"))

@@ -11,6 +11,7 @@ import java.util.List;
  * @param cutTime when the end offsets of every partition were captured
  * @param groups consumer groups with their committed offsets on the snapshot's topics, captured
  *     before the cut
+ * @param cluster ACLs, client quotas, dynamic broker configs and SCRAM users of the cluster
  * @param parentId the snapshot this one was based on (whose segments it may re-use), or null for a
  *     full backup or the first one
  */
@@ -23,13 +24,15 @@ public record SnapshotManifest(
     String toolVersion,
     String parentId,
     List<TopicSnapshot> topics,
-    List<GroupSnapshot> groups) {
+    List<GroupSnapshot> groups,
+    ClusterMetadata cluster) {
 
   public static final int FORMAT_VERSION = 1;
 
   public SnapshotManifest {
     topics = topics == null ? null : List.copyOf(topics);
     groups = groups == null ? List.of() : List.copyOf(groups);
+    cluster = cluster == null ? ClusterMetadata.empty() : cluster;
   }
 
   public Instant created() {

@@ -51,6 +51,7 @@ class RepositoryTest {
             "v",
             null,
             List.of(),
+            null,
             null));
     opened.commit(
         new SnapshotManifest(
@@ -62,7 +63,8 @@ class RepositoryTest {
             "v",
             null,
             List.of(),
-            List.of()));
+            List.of(),
+            null));
     assertThat(opened.snapshots()).extracting(SnapshotManifest::id).containsExactly("a", "b");
     assertThat(opened.snapshot("latest").id()).isEqualTo("b");
   }
