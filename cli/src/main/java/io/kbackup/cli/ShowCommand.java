@@ -56,6 +56,22 @@ final class ShowCommand implements Callable<Integer> {
       out.line("  based on    " + (s.parentId() == null ? "-" : s.parentId()));
       out.line("  records     " + s.recordCount() + " in " + s.partitionCount() + " partitions");
       out.line("  stored      " + Printer.bytes(s.storedBytes()));
+      out.line("  ACLs        " + s.cluster().acls().size());
+      out.line("  quotas      " + s.cluster().quotas().size() + " client entities");
+      out.line("  SCRAM users " + s.cluster().scramUsers().stream().map(u -> u.name()).toList());
+      s.cluster()
+          .brokerConfigs()
+          .forEach(
+              (broker, configs) ->
+                  out.line(
+                      "  broker "
+                          + (broker.isEmpty() ? "defaults" : broker)
+                          + " dynamic configs: "
+                          + configs.stream()
+                              .map(
+                                  c -> c.name() + "=" + (c.sensitive() ? "(sensitive)" : c.value()))
+                              .toList()));
+      s.cluster().notes().forEach(n -> out.line("  note: " + n));
       out.line("");
       List<List<String>> topics = new ArrayList<>();
       for (TopicSnapshot t : s.topics()) {

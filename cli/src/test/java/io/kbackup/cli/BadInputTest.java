@@ -214,6 +214,21 @@ class BadInputTest {
   }
 
   @Test
+  void aPrincipalMapThatDoesNotParseIsExit2() {
+    assertOneClearError(
+        CliRunner.run(
+            "restore",
+            "--repo",
+            repo,
+            "-b",
+            kafka.bootstrapServers(),
+            "--principal-map",
+            "alice=bob"),
+        2,
+        "--principal-map entry 'alice=bob' is not PRINCIPAL=PRINCIPAL");
+  }
+
+  @Test
   void aRepositoryWithoutSnapshotsHasNothingToRestore() {
     String empty = dir.resolve("empty-repo").toString();
     assertThat(CliRunner.run("init", "--repo", empty).exitCode()).isZero();
