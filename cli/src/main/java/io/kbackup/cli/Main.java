@@ -22,6 +22,7 @@ import picocli.CommandLine.ScopeType;
       BackupCommand.class,
       SnapshotsCommand.class,
       ShowCommand.class,
+      DiffCommand.class,
       CatCommand.class,
       RestoreCommand.class,
       DemoCommand.class,

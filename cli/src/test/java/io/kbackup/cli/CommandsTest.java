@@ -230,4 +230,85 @@ class CommandsTest {
       assertThat(partitions).hasSize(3).allMatch(p -> p.replicas().size() == 1);
     }
   }
+
+  @Test
+  void diffShowsWhatChangedBetweenTwoSnapshots() throws Exception {
+    String bootstrap = kafka.bootstrapServers();
+    String diffRepo = dir.resolve("diff-repo").toString();
+    try (var admin =
+        org.apache.kafka.clients.admin.Admin.create(
+            java.util.Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+      admin
+          .createTopics(
+              java.util.List.of(
+                  new org.apache.kafka.clients.admin.NewTopic("diff-topic", 1, (short) 1)
+                      .configs(java.util.Map.of("retention.ms", "1000000"))))
+          .all()
+          .get();
+    }
+    assertThat(CliRunner.run("init", "--repo", diffRepo).exitCode()).isZero();
+    assertThat(
+            CliRunner.run("backup", "--repo", diffRepo, "-b", bootstrap, "--topics", "diff-topic")
+                .exitCode())
+        .isZero();
+    String first =
+        JSON.readTree(CliRunner.run("snapshots", "--repo", diffRepo, "--json").out())
+            .get("id")
+            .asText();
+    assertThat(CliRunner.run("diff", "--repo", diffRepo, first, "latest").out())
+        .isEqualTo("no differences\n");
+
+    try (var admin =
+            org.apache.kafka.clients.admin.Admin.create(
+                java.util.Map.<String, Object>of("bootstrap.servers", bootstrap));
+        var producer =
+            new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(
+                java.util.Map.<String, Object>of("bootstrap.servers", bootstrap),
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      producer
+          .send(
+              new org.apache.kafka.clients.producer.ProducerRecord<>(
+                  "diff-topic", 0, null, "a".getBytes()))
+          .get();
+      producer
+          .send(
+              new org.apache.kafka.clients.producer.ProducerRecord<>(
+                  "diff-topic", 0, null, "b".getBytes()))
+          .get();
+      var resource =
+          new org.apache.kafka.common.config.ConfigResource(
+              org.apache.kafka.common.config.ConfigResource.Type.TOPIC, "diff-topic");
+      admin
+          .incrementalAlterConfigs(
+              java.util.Map.of(
+                  resource,
+                  java.util.List.of(
+                      new org.apache.kafka.clients.admin.AlterConfigOp(
+                          new org.apache.kafka.clients.admin.ConfigEntry("retention.ms", "2000000"),
+                          org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET))))
+          .all()
+          .get();
+      admin
+          .alterConsumerGroupOffsets(
+              "diff-readers",
+              java.util.Map.of(
+                  new org.apache.kafka.common.TopicPartition("diff-topic", 0),
+                  new org.apache.kafka.clients.consumer.OffsetAndMetadata(1)))
+          .all()
+          .get();
+    }
+    assertThat(
+            CliRunner.run("backup", "--repo", diffRepo, "-b", bootstrap, "--topics", "diff-topic")
+                .exitCode())
+        .isZero();
+    CliRunner.Result diff = CliRunner.run("diff", "--repo", diffRepo, first, "latest");
+    assertThat(diff.exitCode()).as(diff.err()).isZero();
+    assertThat(diff.out().lines().toList())
+        .containsExactly(
+            "~ topic diff-topic config retention.ms: 1000000 -> 2000000",
+            "~ topic diff-topic offsets partition 0: 0..0 (0 records) -> 0..2 (2 records)",
+            "+ group diff-readers",
+            "+ group diff-readers offset diff-topic-0=1");
+  }
 }
