@@ -29,6 +29,7 @@ final class PartitionRestorer {
   private final OffsetMapBuilder offsetMap = new OffsetMapBuilder();
   private long sent;
   private long payloadBytes;
+  private long oldestTimestamp = Long.MAX_VALUE;
 
   PartitionRestorer(
       Storage storage,
@@ -67,6 +68,9 @@ final class PartitionRestorer {
               return;
             }
             offsetMap.add(r.offset(), targetStartOffset + index);
+            if (r.timestamp() >= 0) {
+              oldestTimestamp = Math.min(oldestTimestamp, r.timestamp());
+            }
             if (index >= alreadyPresent) {
               send(r);
             }
@@ -99,6 +103,11 @@ final class PartitionRestorer {
 
   long sent() {
     return sent;
+  }
+
+  /** The oldest timestamp among the partition's restored records; MAX_VALUE when none. */
+  long oldestTimestamp() {
+    return oldestTimestamp;
   }
 
   long payloadBytes() {

@@ -30,7 +30,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -38,6 +41,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -180,7 +184,7 @@ public final class Restore {
                 p.recordCount(),
                 produced.offsetMaps().get(p.target())));
       }
-      noteWithheldConfigs(topics, toCreate, notes);
+      applyDeferredConfigs(admin, topics, toCreate, produced.oldest(), notes);
       List<GroupOutcome> groups = List.of();
       if (!options.dataOnly()) {
         groups = restoreGroups(admin, snapshot, plan, done);
@@ -405,38 +409,94 @@ public final class Restore {
   }
 
   /** Says which backed-up configs a created topic was given without, and why. */
-  private void noteWithheldConfigs(
-      List<TopicSnapshot> topics, List<String> created, List<String> notes) {
+  /**
+   * Sets the backed-up configs a created topic was given without, now that the data is in:
+   * log-append time and timestamp bounds only concern new records. Time retention is set only when
+   * it deletes none of the restored records; otherwise it is left at -1 and the output says so.
+   */
+  private void applyDeferredConfigs(
+      Admin admin,
+      List<TopicSnapshot> topics,
+      List<String> created,
+      Map<TopicPartition, Long> oldest,
+      List<String> notes) {
     for (TopicSnapshot t : topics) {
       String target = options.topicMap().target(t.name());
       if (!created.contains(target)) {
         continue;
       }
-      List<String> withheld =
-          new TreeMap<>(t.configs())
-              .entrySet().stream()
-                  .filter(e -> DEFERRED_CONFIGS.contains(e.getKey()))
-                  .filter(e -> !options.configOverrides().containsKey(e.getKey()))
-                  .map(e -> e.getKey() + "=" + e.getValue())
-                  .toList();
-      notes.add(
-          "topic "
-              + target
-              + " was created with retention.ms=-1 and message.timestamp.type=CreateTime so that"
-              + " restored records are neither deleted by time retention nor re-stamped"
-              + (withheld.isEmpty()
-                  ? ""
-                  : "; backed-up configs not applied: "
-                      + String.join(", ", withheld)
-                      + " (set them with kafka-configs.sh when the restored data may expire)"));
+      long oldestRecord =
+          oldest.entrySet().stream()
+              .filter(e -> e.getKey().topic().equals(target))
+              .mapToLong(Map.Entry::getValue)
+              .min()
+              .orElse(Long.MAX_VALUE);
+      Map<String, String> apply = new TreeMap<>();
+      List<String> withheld = new ArrayList<>();
+      new TreeMap<>(t.configs())
+          .forEach(
+              (key, value) -> {
+                if (!DEFERRED_CONFIGS.contains(key) || options.configOverrides().containsKey(key)) {
+                  return;
+                }
+                if (key.equals("retention.ms") && deletesRestoredRecords(value, oldestRecord)) {
+                  withheld.add(key + "=" + value);
+                } else {
+                  apply.put(key, value);
+                }
+              });
+      if (!apply.isEmpty()) {
+        List<AlterConfigOp> ops = new ArrayList<>();
+        apply.forEach(
+            (k, v) -> ops.add(new AlterConfigOp(new ConfigEntry(k, v), AlterConfigOp.OpType.SET)));
+        kafka.await(
+            admin
+                .incrementalAlterConfigs(
+                    Map.of(new ConfigResource(ConfigResource.Type.TOPIC, target), ops))
+                .all(),
+            "set the configs of topic " + target);
+        notes.add(
+            "topic "
+                + target
+                + ": backed-up configs applied after the data: "
+                + apply.entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue())
+                    .collect(Collectors.joining(", ")));
+      }
+      if (!apply.containsKey("retention.ms")) {
+        notes.add(
+            "topic "
+                + target
+                + " keeps retention.ms=-1 so that restored records are not deleted by time retention"
+                + (withheld.isEmpty()
+                    ? ""
+                    : "; the backed-up "
+                        + String.join(", ", withheld)
+                        + " would delete records older than "
+                        + Instant.now().minusMillis(Long.parseLong(t.configs().get("retention.ms")))
+                        + " at once: set it with kafka-configs.sh when they may expire"));
+      }
     }
+  }
+
+  private static boolean deletesRestoredRecords(String retentionMs, long oldestRecord) {
+    long retention;
+    try {
+      retention = Long.parseLong(retentionMs);
+    } catch (NumberFormatException e) {
+      return true;
+    }
+    return retention >= 0
+        && oldestRecord != Long.MAX_VALUE
+        && oldestRecord < System.currentTimeMillis() - retention;
   }
 
   private record Produced(
       long sent,
       long skipped,
       long payloadBytes,
-      Map<TopicPartition, List<OffsetRange>> offsetMaps) {}
+      Map<TopicPartition, List<OffsetRange>> offsetMaps,
+      Map<TopicPartition, Long> oldest) {}
 
   private Produced produce(
       List<PartitionRestore> plan, RestoreState state, Map<TopicPartition, Long> ends)
@@ -446,6 +506,7 @@ public final class Restore {
     AtomicLong skipped = new AtomicLong();
     AtomicLong payload = new AtomicLong();
     Map<TopicPartition, List<OffsetRange>> maps = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<TopicPartition, Long> oldest = new java.util.concurrent.ConcurrentHashMap<>();
     ExecutorService pool =
         Executors.newFixedThreadPool(
             Math.max(1, options.parallelism()),
@@ -481,6 +542,7 @@ public final class Restore {
                   skipped.addAndGet(already);
                   payload.addAndGet(restorer.payloadBytes());
                   maps.put(p.target(), restorer.offsetMap());
+                  oldest.put(p.target(), restorer.oldestTimestamp());
                   return null;
                 }));
       }
@@ -519,7 +581,7 @@ public final class Restore {
           "fix the cause and run the same restore again; it resumes where it stopped",
           e);
     }
-    return new Produced(sent.get(), skipped.get(), payload.get(), maps);
+    return new Produced(sent.get(), skipped.get(), payload.get(), maps, oldest);
   }
 
   /** The broker refused a record, or the batch of a refused record, as invalid. */

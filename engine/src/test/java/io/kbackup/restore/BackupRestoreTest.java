@@ -143,7 +143,79 @@ class BackupRestoreTest {
               .all()
               .get();
       assertThat(config.values().iterator().next().get("retention.ms").value()).isEqualTo("-1");
+      var audit =
+          new org.apache.kafka.common.config.ConfigResource(
+              org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
+              "restored-" + PREFIX + SampleTopics.AUDIT);
+      // log-append time is set once the data is in: the restored records keep their timestamps
+      assertThat(
+              admin
+                  .describeConfigs(List.of(audit))
+                  .all()
+                  .get()
+                  .get(audit)
+                  .get("message.timestamp.type")
+                  .value())
+          .isEqualTo("LogAppendTime");
     }
+    assertThat(result.notes())
+        .contains(
+            "topic restored-"
+                + PREFIX
+                + SampleTopics.AUDIT
+                + ": backed-up configs applied after the data: message.timestamp.type=LogAppendTime")
+        .anyMatch(
+            n ->
+                n.startsWith(
+                    "topic restored-"
+                        + PREFIX
+                        + SampleTopics.ORDERS
+                        + " keeps retention.ms=-1 so that restored records are not deleted by time retention; the backed-up retention.ms=604800000 would delete records older than"));
+  }
+
+  @Test
+  void aRetentionThatDeletesNoRestoredRecordIsAppliedAfterTheData(@TempDir Path dir)
+      throws Exception {
+    String topic = "long-retention";
+    try (Admin admin =
+        Admin.create(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+      admin
+          .createTopics(
+              List.of(
+                  new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1)
+                      .configs(Map.of("retention.ms", "315360000000"))))
+          .all()
+          .get();
+    }
+    io.kbackup.testing.Topics.fill(
+        kafka.bootstrapServers(),
+        topic,
+        1,
+        0,
+        5,
+        (p, i) -> System.currentTimeMillis() - 86_400_000L);
+    Repository repo = newRepository(dir);
+    backup(repo, topic);
+    RestoreResult result = restore(repo, kafka, topic, topic + "=" + topic + "-restored");
+    assertThat(result.notes())
+        .contains(
+            "topic long-retention-restored: backed-up configs applied after the data: retention.ms=315360000000");
+    try (Admin admin =
+        Admin.create(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+      var resource =
+          new org.apache.kafka.common.config.ConfigResource(
+              org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic + "-restored");
+      assertThat(
+              admin
+                  .describeConfigs(List.of(resource))
+                  .all()
+                  .get()
+                  .get(resource)
+                  .get("retention.ms")
+                  .value())
+          .isEqualTo("315360000000");
+    }
+    assertThat(TopicContents.read(kafka.bootstrapServers(), topic + "-restored")).hasSize(5);
   }
 
   static long translate(RestoreState state, String sourceTopic, int partition, long offset) {
