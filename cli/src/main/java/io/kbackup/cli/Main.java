@@ -23,6 +23,7 @@ import picocli.CommandLine.ScopeType;
       SnapshotsCommand.class,
       ShowCommand.class,
       DiffCommand.class,
+      BrokerConfigCommand.class,
       CatCommand.class,
       RestoreCommand.class,
       DemoCommand.class,

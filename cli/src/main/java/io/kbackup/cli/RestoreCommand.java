@@ -154,12 +154,16 @@ final class RestoreCommand implements Callable<Integer> {
   }
 
   static Map<String, String> parseConfigs(List<String> configs) {
+    return parseConfigs(configs, "--config");
+  }
+
+  static Map<String, String> parseConfigs(List<String> configs, String option) {
     Map<String, String> parsed = new LinkedHashMap<>();
     for (String c : configs) {
       int eq = c.indexOf('=');
       if (eq <= 0 || !c.substring(0, eq).matches("[a-z0-9._-]+")) {
         throw KbackupException.usage(
-            "--config '" + c + "' is not KEY=VALUE with a Kafka config name",
+            option + " '" + c + "' is not KEY=VALUE with a Kafka config name",
             "for example --config min.insync.replicas=1");
       }
       parsed.put(c.substring(0, eq), c.substring(eq + 1));

@@ -229,6 +229,21 @@ class BadInputTest {
   }
 
   @Test
+  void brokerConfigWithABadSettingOrAnUnknownBrokerIsExit2() {
+    assertOneClearError(
+        CliRunner.run("broker-config", "--repo", repo, "--set", "node.id"),
+        2,
+        "--set 'node.id' is not KEY=VALUE");
+    assertOneClearError(
+        CliRunner.run("broker-config", "--repo", repo, "--broker", "77"),
+        2,
+        "holds no configs of broker 77");
+    CliRunner.Result ok = CliRunner.run("broker-config", "--repo", repo, "--set", "node.id=9");
+    assertThat(ok.exitCode()).as(ok.err()).isZero();
+    assertThat(ok.out().lines()).contains("node.id=9", "process.roles=broker,controller");
+  }
+
+  @Test
   void aRepositoryWithoutSnapshotsHasNothingToRestore() {
     String empty = dir.resolve("empty-repo").toString();
     assertThat(CliRunner.run("init", "--repo", empty).exitCode()).isZero();

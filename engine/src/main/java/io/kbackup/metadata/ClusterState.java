@@ -102,7 +102,11 @@ public final class ClusterState {
                   : ConfigEntry.ConfigSource.DYNAMIC_BROKER_CONFIG;
           List<ConfigValue> values = new ArrayList<>();
           for (ConfigEntry e : config.entries()) {
-            if (e.source() == own) {
+            // a broker's own entries also carry its server.properties, for broker-config
+            boolean fromFile =
+                !resource.name().isEmpty()
+                    && e.source() == ConfigEntry.ConfigSource.STATIC_BROKER_CONFIG;
+            if (e.source() == own || fromFile) {
               values.add(
                   new ConfigValue(
                       e.name(),

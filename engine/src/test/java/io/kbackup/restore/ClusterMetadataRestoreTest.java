@@ -167,6 +167,26 @@ class ClusterMetadataRestoreTest {
         .asString()
         .doesNotContain("carol-secret");
 
+    List<String> properties =
+        io.kbackup.metadata.BrokerConfigFile.lines(
+            backup.snapshot(),
+            null,
+            Map.of("node.id", "4", "listeners", "PLAINTEXT://10.1.2.3:9092"));
+    assertThat(properties)
+        .contains(
+            "log.cleaner.threads=2",
+            "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+            "node.id=4",
+            "listeners=PLAINTEXT://10.1.2.3:9092");
+    assertThat(properties)
+        .anyMatch(l -> l.startsWith("# CHECK log.dirs is site-specific; the source had: "));
+    assertThat(properties)
+        .anyMatch(l -> l.startsWith("# CHECK advertised.listeners is site-specific"));
+    assertThat(properties)
+        .noneMatch(l -> l.startsWith("advertised.listeners=") || l.startsWith("log.dirs="));
+    assertThat(properties.stream().filter(l -> l.startsWith("node.id")).toList())
+        .containsExactly("node.id=4");
+
     RestoreResult result =
         new Restore(
                 repo,

@@ -8,8 +8,9 @@ import java.util.Map;
  *
  * @param acls every ACL of every resource and pattern type
  * @param quotas client quotas by entity (user, client id, IP; a null entity value is the default)
- * @param brokerConfigs dynamic broker configs: the cluster-wide defaults under {@code ""} and each
- *     broker's under its id
+ * @param brokerConfigs broker configs: the cluster-wide dynamic defaults under {@code ""}, and
+ *     under each broker's id its dynamic configs and those of its server.properties (the source
+ *     says which)
  * @param scramUsers users with SCRAM credentials; Kafka's API never returns the secrets
  * @param notes what could not be captured and why
  */
