@@ -214,6 +214,7 @@ final class RestoreCommand implements Callable<Integer> {
     s.put("seconds", result.elapsed().toMillis() / 1000.0);
     s.put("restoreId", result.stateId());
     s.put("notes", result.notes());
+    s.put("plannedChanges", result.plannedChanges());
     List<Map<String, Object>> groupOutcomes = new ArrayList<>();
     for (var g : result.groups()) {
       Map<String, Object> row = new LinkedHashMap<>();
@@ -243,9 +244,7 @@ final class RestoreCommand implements Callable<Integer> {
     if (result.dryRun()) {
       printer.line(
           "dry run of restoring snapshot " + result.snapshotId() + ": nothing was changed");
-      for (String t : result.createdTopics()) {
-        printer.line("would create topic " + t);
-      }
+      result.plannedChanges().forEach(line -> printer.line("would " + line));
     }
     printer.table(List.of("SOURCE", "TARGET", "OFFSETS", "RECORDS", "STORED"), rows);
     if (result.dryRun()) {
@@ -253,29 +252,38 @@ final class RestoreCommand implements Callable<Integer> {
           String.format(
               "would restore %d records (%s stored)",
               result.plannedRecords(), Printer.bytes(result.plannedBytes())));
-      return;
+    } else {
+      double seconds = Math.max(0.001, result.elapsed().toMillis() / 1000.0);
+      printer.line(
+          String.format(
+              "restored %d records (%s) from snapshot %s in %.1f s%s; restore id %s",
+              result.recordsSent(),
+              Printer.bytes(result.payloadBytes()),
+              result.snapshotId(),
+              seconds,
+              result.recordsAlreadyPresent() > 0
+                  ? ", "
+                      + result.recordsAlreadyPresent()
+                      + " were already restored by an earlier run"
+                  : "",
+              result.stateId()));
     }
-    double seconds = Math.max(0.001, result.elapsed().toMillis() / 1000.0);
-    printer.line(
-        String.format(
-            "restored %d records (%s) from snapshot %s in %.1f s%s; restore id %s",
-            result.recordsSent(),
-            Printer.bytes(result.payloadBytes()),
-            result.snapshotId(),
-            seconds,
-            result.recordsAlreadyPresent() > 0
-                ? ", " + result.recordsAlreadyPresent() + " were already restored by an earlier run"
-                : "",
-            result.stateId()));
     for (var g : result.groups()) {
-      if (g.skippedBecause() == null) {
+      String offsets =
+          g.offsets().entrySet().stream()
+              .map(e -> e.getKey() + "@" + e.getValue())
+              .collect(java.util.stream.Collectors.joining(", "));
+      if (g.skippedBecause() != null) {
+        if (result.dryRun()) {
+          printer.line(
+              "would leave consumer group " + g.groupId() + " alone: " + g.skippedBecause());
+        }
+      } else {
         printer.line(
-            "consumer group "
+            (result.dryRun() ? "would set consumer group " : "consumer group ")
                 + g.groupId()
-                + " set to "
-                + g.offsets().entrySet().stream()
-                    .map(e -> e.getKey() + "@" + e.getValue())
-                    .collect(java.util.stream.Collectors.joining(", ")));
+                + (result.dryRun() ? " to " : " set to ")
+                + offsets);
       }
     }
     result.notes().forEach(n -> printer.line("note: " + n));

@@ -42,6 +42,38 @@ final class ClusterRestore {
     this.topics = topics;
   }
 
+  /** What {@link #run} would create, one line each, for a dry run. */
+  List<String> plan(ClusterMetadata cluster) {
+    List<String> lines = new ArrayList<>();
+    for (AclEntry a : cluster.acls()) {
+      AclBinding b = binding(a);
+      lines.add(
+          "ACL "
+              + b.entry().permissionType()
+              + " "
+              + b.entry().principal()
+              + " "
+              + b.entry().operation()
+              + " on "
+              + b.pattern().resourceType()
+              + " "
+              + b.pattern().name()
+              + " ("
+              + b.pattern().patternType()
+              + ", host "
+              + b.entry().host()
+              + ")");
+    }
+    for (ClientQuotaAlteration q : quotas(cluster)) {
+      lines.add(
+          "quota "
+              + new java.util.TreeMap<>(q.entity().entries())
+              + " "
+              + q.ops().stream().map(op -> op.key() + "=" + op.value()).toList());
+    }
+    return lines;
+  }
+
   Result run(Admin admin, ClusterMetadata cluster, List<String> notes) {
     int acls = 0;
     if (!cluster.acls().isEmpty()) {
@@ -65,6 +97,23 @@ final class ClusterRestore {
         throw kafka.unreachable(e);
       }
     }
+    List<ClientQuotaAlteration> alterations = quotas(cluster);
+    if (!alterations.isEmpty()) {
+      kafka.await(admin.alterClientQuotas(alterations).all(), "set client quotas");
+    }
+    if (!cluster.scramUsers().isEmpty()) {
+      notes.add(
+          cluster.scramUsers().size()
+              + " SCRAM users exist in the snapshot ("
+              + String.join(
+                  ", ",
+                  cluster.scramUsers().stream().map(u -> principals.mapUser(u.name())).toList())
+              + "); their secrets cannot be backed up, create them with kafka-configs.sh --alter --add-config SCRAM-SHA-…");
+    }
+    return new Result(acls, alterations.size());
+  }
+
+  private List<ClientQuotaAlteration> quotas(ClusterMetadata cluster) {
     List<ClientQuotaAlteration> alterations = new ArrayList<>();
     for (QuotaEntry q : cluster.quotas()) {
       Map<String, String> entity = new HashMap<>();
@@ -80,19 +129,7 @@ final class ClusterRestore {
       q.values().forEach((key, value) -> ops.add(new ClientQuotaAlteration.Op(key, value)));
       alterations.add(new ClientQuotaAlteration(new ClientQuotaEntity(entity), ops));
     }
-    if (!alterations.isEmpty()) {
-      kafka.await(admin.alterClientQuotas(alterations).all(), "set client quotas");
-    }
-    if (!cluster.scramUsers().isEmpty()) {
-      notes.add(
-          cluster.scramUsers().size()
-              + " SCRAM users exist in the snapshot ("
-              + String.join(
-                  ", ",
-                  cluster.scramUsers().stream().map(u -> principals.mapUser(u.name())).toList())
-              + "); their secrets cannot be backed up, create them with kafka-configs.sh --alter --add-config SCRAM-SHA-…");
-    }
-    return new Result(acls, alterations.size());
+    return alterations;
   }
 
   private AclBinding binding(AclEntry a) {

@@ -36,15 +36,22 @@ final class GroupRestore {
     this.groups = groups;
   }
 
+  /** Translates a committed source offset for a target partition. */
+  interface Translation {
+    long translate(TopicPartition target, long sourceOffset);
+  }
+
   /**
    * @param targets where each restored source partition went
-   * @param translators by target partition
+   * @param translation of committed offsets, by target partition
+   * @param apply set the offsets; false to only plan them (a dry run)
    */
   List<GroupOutcome> run(
       Admin admin,
       List<GroupSnapshot> snapshotGroups,
       Map<TopicPartition, TopicPartition> targets,
-      Map<TopicPartition, OffsetTranslator> translators) {
+      Translation translation,
+      boolean apply) {
     Map<String, Map<TopicPartition, OffsetAndMetadata>> wanted = new TreeMap<>();
     for (GroupSnapshot g : snapshotGroups) {
       if (!groups.matcher(g.groupId()).matches()) {
@@ -56,7 +63,7 @@ final class GroupRestore {
         if (target == null) {
           continue;
         }
-        long translated = translators.get(target).translate(o.offset());
+        long translated = translation.translate(target, o.offset());
         // leader epochs belong to the source cluster and are not carried over
         offsets.put(target, new OffsetAndMetadata(translated, Optional.empty(), o.metadata()));
       }
@@ -95,9 +102,11 @@ final class GroupRestore {
                 e.getKey(), Map.of(), d.members().size() + " active members in the target"));
         continue;
       }
-      kafka.await(
-          admin.alterConsumerGroupOffsets(e.getKey(), e.getValue()).all(),
-          "set the offsets of consumer group " + e.getKey());
+      if (apply) {
+        kafka.await(
+            admin.alterConsumerGroupOffsets(e.getKey(), e.getValue()).all(),
+            "set the offsets of consumer group " + e.getKey());
+      }
       Map<TopicPartition, Long> set = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
       e.getValue().forEach((tp, om) -> set.put(tp, om.offset()));
       outcomes.add(new GroupOutcome(e.getKey(), set, null));

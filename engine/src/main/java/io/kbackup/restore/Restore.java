@@ -125,6 +125,10 @@ public final class Restore {
         checkEmpty(plan, targetStarts, targetEnds);
       }
       if (options.dryRun()) {
+        List<GroupOutcome> plannedGroups =
+            options.dataOnly()
+                ? List.of()
+                : planGroups(admin, snapshot, plan, previous, targetEnds);
         return new RestoreResult(
             snapshot.id(),
             stateId,
@@ -136,7 +140,8 @@ public final class Restore {
             Duration.between(started, Instant.now()),
             true,
             notes,
-            List.of());
+            plannedGroups,
+            plannedChanges(snapshot, topics, toCreate));
       }
       RestoreState state =
           previous != null ? previous : newState(stateId, snapshot, clusterId, plan, targetEnds);
@@ -227,8 +232,92 @@ public final class Restore {
           Duration.between(started, Instant.now()),
           false,
           notes,
-          groups);
+          groups,
+          List.of());
     }
+  }
+
+  /**
+   * The offsets groups would get, without the offset map a restore records: the k-th restored
+   * record of a partition lands at its start offset plus k, so a committed offset translates to the
+   * start plus the number of restored records before it.
+   */
+  /** A new topic's configs: the backed-up ones, safe for old records, then the overrides. */
+  private Map<String, String> creationConfigs(TopicSnapshot t) {
+    Map<String, String> configs = new TreeMap<>(t.configs());
+    DEFERRED_CONFIGS.forEach(configs::remove);
+    configs.put("retention.ms", "-1");
+    configs.put("message.timestamp.type", "CreateTime");
+    configs.putAll(options.configOverrides());
+    return configs;
+  }
+
+  private List<String> plannedChanges(
+      SnapshotManifest snapshot, List<TopicSnapshot> topics, List<String> toCreate) {
+    List<String> lines = new ArrayList<>();
+    for (TopicSnapshot t : topics) {
+      String target = options.topicMap().target(t.name());
+      if (!toCreate.contains(target)) {
+        continue;
+      }
+      Map<String, String> later = new TreeMap<>(t.configs());
+      later.keySet().retainAll(DEFERRED_CONFIGS);
+      options.configOverrides().keySet().forEach(later::remove);
+      lines.add(
+          "create topic "
+              + target
+              + ": "
+              + t.partitionCount()
+              + " partitions, replication "
+              + (options.replicationFactor() == null
+                  ? "the cluster's default"
+                  : options.replicationFactor())
+              + ", configs "
+              + creationConfigs(t)
+              + (later.isEmpty() ? "" : "; once the data is in: " + later));
+    }
+    if (!options.dataOnly()) {
+      lines.addAll(
+          new ClusterRestore(kafka, options.principals(), options.topicMap())
+              .plan(snapshot.cluster()));
+    }
+    return lines;
+  }
+
+  private List<GroupOutcome> planGroups(
+      Admin admin,
+      SnapshotManifest snapshot,
+      List<PartitionRestore> plan,
+      RestoreState previous,
+      Map<TopicPartition, Long> targetEnds) {
+    Map<TopicPartition, TopicPartition> targets = new HashMap<>();
+    Map<TopicPartition, PartitionRestore> byTarget = new HashMap<>();
+    for (PartitionRestore p : plan) {
+      targets.put(p.source(), p.target());
+      byTarget.put(p.target(), p);
+    }
+    GroupRestore.Translation predicted =
+        (tp, offset) -> {
+          PartitionRestore p = byTarget.get(tp);
+          long start =
+              previous != null
+                  ? statePartition(previous, tp).targetStartOffset()
+                  : targetEnds.getOrDefault(tp, 0L);
+          try {
+            return start
+                + SegmentRanges.cut(
+                        repository.storage(),
+                        p.segments(),
+                        p.startOffset(),
+                        Math.max(p.startOffset(), Math.min(offset, p.stopOffset())),
+                        null)
+                    .recordCount();
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        };
+    return new GroupRestore(kafka, options.groups())
+        .run(admin, snapshot.groups(), targets, predicted, false);
   }
 
   private List<GroupOutcome> restoreGroups(
@@ -245,7 +334,12 @@ public final class Restore {
           new OffsetTranslator(p.offsetMap(), p.targetStartOffset() + p.recordCount()));
     }
     return new GroupRestore(kafka, options.groups())
-        .run(admin, snapshot.groups(), targets, translators);
+        .run(
+            admin,
+            snapshot.groups(),
+            targets,
+            (tp, offset) -> translators.get(tp).translate(offset),
+            true);
   }
 
   private List<TopicSnapshot> selectTopics(SnapshotManifest snapshot) {
@@ -350,11 +444,7 @@ public final class Restore {
       if (!toCreate.contains(target)) {
         continue;
       }
-      Map<String, String> configs = new TreeMap<>(t.configs());
-      DEFERRED_CONFIGS.forEach(configs::remove);
-      configs.put("retention.ms", "-1");
-      configs.put("message.timestamp.type", "CreateTime");
-      configs.putAll(options.configOverrides());
+      Map<String, String> configs = creationConfigs(t);
       Optional<Short> replication =
           Optional.ofNullable(options.replicationFactor()).map(Integer::shortValue);
       newTopics.add(

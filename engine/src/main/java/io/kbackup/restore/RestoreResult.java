@@ -10,7 +10,9 @@ import java.util.List;
  * @param recordsAlreadyPresent records a previous, interrupted run had already restored
  * @param createdTopics target topics this run created
  * @param notes things the operator should know, one line each
- * @param groups consumer groups whose offsets were set, or skipped with the reason
+ * @param groups consumer groups whose offsets were set (or, in a dry run, would be), or skipped
+ *     with the reason
+ * @param plannedChanges in a dry run, the topics, ACLs and quotas it would create, a line each
  */
 public record RestoreResult(
     String snapshotId,
@@ -23,7 +25,8 @@ public record RestoreResult(
     Duration elapsed,
     boolean dryRun,
     List<String> notes,
-    List<GroupOutcome> groups) {
+    List<GroupOutcome> groups,
+    List<String> plannedChanges) {
 
   public long plannedRecords() {
     return plan.stream().mapToLong(PartitionRestore::recordCount).sum();

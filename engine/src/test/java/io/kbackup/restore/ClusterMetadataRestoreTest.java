@@ -187,6 +187,33 @@ class ClusterMetadataRestoreTest {
     assertThat(properties.stream().filter(l -> l.startsWith("node.id")).toList())
         .containsExactly("node.id=4");
 
+    RestoreResult plan =
+        new Restore(
+                repo,
+                KafkaConnection.of(target.bootstrapServers()),
+                new RestoreOptions(
+                    "latest",
+                    null,
+                    TopicSelector.all(),
+                    TopicMap.parse("acl-orders=dr-orders"),
+                    2,
+                    true,
+                    ExistingDataPolicy.FAIL,
+                    RestoreOptions.ALL_GROUPS,
+                    false,
+                    null,
+                    Map.of(),
+                    PrincipalMap.parse("User:alice=User:alicia")))
+            .run();
+    assertThat(plan.plannedChanges())
+        .containsExactlyInAnyOrder(
+            "create topic dr-orders: 2 partitions, replication the cluster's default, configs {message.timestamp.type=CreateTime, retention.ms=-1}",
+            "ACL ALLOW User:alicia READ on TOPIC dr-orders (LITERAL, host *)",
+            "ACL ALLOW User:alicia READ on GROUP app- (PREFIXED, host *)",
+            "ACL ALLOW User:bob DESCRIBE on CLUSTER kafka-cluster (LITERAL, host *)",
+            "quota {user=alicia} [producer_byte_rate=1024.0]",
+            "quota {client-id=reporting} [consumer_byte_rate=2048.0]");
+
     RestoreResult result =
         new Restore(
                 repo,

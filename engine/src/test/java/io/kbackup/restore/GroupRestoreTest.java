@@ -105,6 +105,24 @@ class GroupRestoreTest {
         active.poll(Duration.ofMillis(100));
       }
       String map = ORDERS + "=dr-orders," + PAYMENTS + "=dr-payments," + TRIMMED + "=dr-trimmed";
+      RestoreResult dryRun =
+          new Restore(
+                  repo,
+                  KafkaConnection.of(target.bootstrapServers()),
+                  new RestoreOptions(
+                      "latest",
+                      null,
+                      TopicSelector.of("grp-(orders|payments|trimmed)", null),
+                      TopicMap.parse(map),
+                      3,
+                      true,
+                      ExistingDataPolicy.FAIL,
+                      RestoreOptions.ALL_GROUPS,
+                      false,
+                      null,
+                      Map.of(),
+                      null))
+              .run();
       RestoreResult result =
           new Restore(
                   repo,
@@ -130,6 +148,9 @@ class GroupRestoreTest {
               g -> assertThat(g.skippedBecause()).isEqualTo("1 active members in the target"));
       assertThat(result.notes())
           .anyMatch(n -> n.startsWith("consumer group g-active was not changed"));
+      // the dry run predicted exactly the offsets the restore then set
+      assertThat(dryRun.groups()).isEqualTo(result.groups());
+      assertThat(dryRun.groups()).hasSizeGreaterThan(4);
       GroupOutcome payments =
           result.groups().stream()
               .filter(g -> g.groupId().equals("g-marker"))

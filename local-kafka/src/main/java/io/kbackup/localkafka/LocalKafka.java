@@ -204,6 +204,10 @@ public final class LocalKafka implements AutoCloseable {
     config.put("log.segment.delete.delay.ms", "1000");
     config.put("log.flush.offset.checkpoint.interval.ms", "1000");
     config.put("auto.create.topics.enable", "false");
+    // time retention never runs here, so sample records with old timestamps stay put: tests and
+    // the demo must not lose data to a retention check that fires at a random moment
+    config.put("log.initial.task.delay.ms", "3600000");
+    config.put("log.retention.check.interval.ms", "3600000");
     config.putAll(overrides);
     try (Writer out = Files.newBufferedWriter(file)) {
       for (Map.Entry<String, String> e : config.entrySet()) {
