@@ -69,7 +69,7 @@ public final class Backup {
     Instant started = Instant.now();
     String clusterId;
     Map<String, TopicDescription> topics;
-    Map<String, Map<String, String>> configs;
+    Map<String, TopicConfigs> configs;
     Map<TopicPartition, Long> starts;
     Map<TopicPartition, Long> ends;
     Instant cutTime;
@@ -158,8 +158,10 @@ public final class Backup {
               d.topicId().toString(),
               d.partitions().size(),
               replication,
-              configs.get(d.name()),
-              partitions));
+              configs.get(d.name()).values(),
+              partitions,
+              configs.get(d.name()).sensitive(),
+              assignment(d)));
     }
     Instant now = Instant.now();
     SnapshotManifest manifest =
@@ -308,23 +310,37 @@ public final class Backup {
     return Repository.DATA_PREFIX + tp.topic() + "/" + tp.partition() + "/";
   }
 
-  private Map<String, Map<String, String>> topicConfigs(Admin admin, Set<String> names) {
+  private static Map<Integer, List<Integer>> assignment(TopicDescription d) {
+    Map<Integer, List<Integer>> replicas = new TreeMap<>();
+    d.partitions()
+        .forEach(p -> replicas.put(p.partition(), p.replicas().stream().map(n -> n.id()).toList()));
+    return replicas;
+  }
+
+  /** A topic's readable non-default configs and the names of the sensitive ones. */
+  private record TopicConfigs(Map<String, String> values, List<String> sensitive) {}
+
+  private Map<String, TopicConfigs> topicConfigs(Admin admin, Set<String> names) {
     List<ConfigResource> resources =
         names.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
     Map<ConfigResource, Config> described =
         kafka.await(admin.describeConfigs(resources).all(), "describe topic configs");
-    Map<String, Map<String, String>> result = new HashMap<>();
+    Map<String, TopicConfigs> result = new HashMap<>();
     described.forEach(
         (resource, config) -> {
           Map<String, String> values = new TreeMap<>();
+          List<String> sensitive = new ArrayList<>();
           for (ConfigEntry e : config.entries()) {
-            if (e.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG
-                && !e.isSensitive()
-                && e.value() != null) {
+            if (e.source() != ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG) {
+              continue;
+            }
+            if (e.isSensitive() || e.value() == null) {
+              sensitive.add(e.name());
+            } else {
               values.put(e.name(), e.value());
             }
           }
-          result.put(resource.name(), values);
+          result.put(resource.name(), new TopicConfigs(values, sensitive));
         });
     return result;
   }

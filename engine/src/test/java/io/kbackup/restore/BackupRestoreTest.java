@@ -76,6 +76,15 @@ class BackupRestoreTest {
     assertThat(expectedRecords).isEqualTo(120 + 20 + 30);
     assertThat(backup.snapshot().recordCount()).isEqualTo(expectedRecords);
     assertThat(backup.recordsRead()).isEqualTo(expectedRecords);
+    var orders =
+        backup.snapshot().topics().stream()
+            .filter(t -> t.name().equals(PREFIX + SampleTopics.ORDERS))
+            .findFirst()
+            .orElseThrow();
+    assertThat(orders.replicaAssignment())
+        .isEqualTo(Map.of(0, List.of(1), 1, List.of(1), 2, List.of(1)));
+    assertThat(orders.configs()).isEqualTo(Map.of("retention.ms", "604800000"));
+    assertThat(orders.sensitiveConfigs()).isEmpty();
 
     RestoreResult result =
         restore(
