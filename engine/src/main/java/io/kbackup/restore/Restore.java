@@ -191,7 +191,18 @@ public final class Restore {
       }
       applyDeferredConfigs(admin, topics, toCreate, produced.oldest(), notes);
       List<GroupOutcome> groups = List.of();
-      if (!options.dataOnly()) {
+      // a restore that completed before set the groups then; setting them again would rewind
+      // consumers that have moved on in the target since
+      boolean completedBefore =
+          previous != null
+              && RestoreState.COMPLETE.equals(previous.status())
+              && options.groups() == RestoreOptions.ALL_GROUPS;
+      if (completedBefore && !options.dataOnly()) {
+        notes.add(
+            "this restore completed before: consumer group offsets, ACLs and quotas were not set again"
+                + " (name the groups with --groups to set them again)");
+      }
+      if (!options.dataOnly() && !completedBefore) {
         groups = restoreGroups(admin, snapshot, plan, done);
         groups.stream()
             .filter(g -> g.skippedBecause() != null)
@@ -202,7 +213,9 @@ public final class Restore {
                             + g.groupId()
                             + " was not changed: "
                             + g.skippedBecause()
-                            + "; stop its consumers and run the same restore again"));
+                            + "; stop its consumers and run the same restore again with --groups '"
+                            + g.groupId()
+                            + "'"));
         ClusterRestore.Result cluster =
             new ClusterRestore(kafka, options.principals(), options.topicMap())
                 .run(admin, snapshot.cluster(), notes);

@@ -59,6 +59,10 @@ class TargetClusterTest {
     RestoreResult again = new Restore(repo, other, options).run();
     assertThat(again.recordsSent()).isZero();
     assertThat(again.recordsAlreadyPresent()).isEqualTo(1000);
+    assertThat(again.notes())
+        .contains(
+            "this restore completed before: consumer group offsets, ACLs and quotas were not set"
+                + " again (name the groups with --groups to set them again)");
     assertThat(TopicContents.read(target.bootstrapServers(), "orders-dr")).hasSize(1000);
 
     // a different restore into the now non-empty topic is refused with a hint
