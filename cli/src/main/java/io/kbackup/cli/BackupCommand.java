@@ -6,6 +6,7 @@ import io.kbackup.backup.BackupResult;
 import io.kbackup.kafka.TopicSelector;
 import io.kbackup.repository.Repository;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,6 +37,13 @@ final class BackupCommand implements Callable<Integer> {
       description = "Read every record again instead of re-using earlier segments.")
   boolean full;
 
+  @Option(
+      names = "--include-file",
+      paramLabel = "FILE",
+      description =
+          "A file to keep verbatim with the snapshot, such as a broker's server.properties; repeatable.")
+  List<java.nio.file.Path> includeFiles = new java.util.ArrayList<>();
+
   @Option(names = "--json", description = "Print the summary as JSON.")
   boolean json;
 
@@ -46,7 +54,7 @@ final class BackupCommand implements Callable<Integer> {
     TopicSelector selector = TopicSelector.of(topics, exclude);
     try (Repository r = repo.open()) {
       BackupResult result =
-          new Backup(r, kafka.connection(), new BackupOptions(selector, full)).run();
+          new Backup(r, kafka.connection(), new BackupOptions(selector, full, includeFiles)).run();
       Printer printer = new Printer(spec.commandLine().getOut());
       double seconds = Math.max(0.001, result.elapsed().toMillis() / 1000.0);
       if (json) {

@@ -1,7 +1,9 @@
 package io.kbackup.cli;
 
+import io.kbackup.error.KbackupException;
 import io.kbackup.repository.GroupOffset;
 import io.kbackup.repository.GroupSnapshot;
+import io.kbackup.repository.IncludedFile;
 import io.kbackup.repository.Json;
 import io.kbackup.repository.Repository;
 import io.kbackup.repository.SnapshotManifest;
@@ -34,6 +36,12 @@ final class ShowCommand implements Callable<Integer> {
       description = "Snapshot id or latest (default).")
   String snapshotId;
 
+  @Option(
+      names = "--file",
+      paramLabel = "NAME",
+      description = "Print a file kept with the snapshot.")
+  String file;
+
   @Option(names = "--json", description = "Print the snapshot's manifest as JSON.")
   boolean json;
 
@@ -44,6 +52,23 @@ final class ShowCommand implements Callable<Integer> {
     Printer out = new Printer(spec.commandLine().getOut());
     try (Repository r = repo.open()) {
       SnapshotManifest s = r.snapshot(snapshotId);
+      if (file != null) {
+        IncludedFile f =
+            s.files().stream()
+                .filter(x -> x.name().equals(file))
+                .findFirst()
+                .orElseThrow(
+                    () ->
+                        KbackupException.usage(
+                            "snapshot " + s.id() + " keeps no file " + file,
+                            "the files it keeps: "
+                                + s.files().stream().map(IncludedFile::name).toList()));
+        spec.commandLine()
+            .getOut()
+            .print(new String(r.storage().readAll(f.key()), StandardCharsets.UTF_8));
+        spec.commandLine().getOut().flush();
+        return 0;
+      }
       if (json) {
         out.line(new String(Json.write(s), StandardCharsets.UTF_8));
         return 0;
@@ -72,6 +97,7 @@ final class ShowCommand implements Callable<Integer> {
                                   c -> c.name() + "=" + (c.sensitive() ? "(sensitive)" : c.value()))
                               .toList()));
       s.cluster().notes().forEach(n -> out.line("  note: " + n));
+      s.files().forEach(f -> out.line("  file        " + f.name() + " (" + f.size() + " bytes)"));
       out.line("");
       List<List<String>> topics = new ArrayList<>();
       for (TopicSnapshot t : s.topics()) {

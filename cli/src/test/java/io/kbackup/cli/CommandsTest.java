@@ -311,4 +311,44 @@ class CommandsTest {
             "+ group diff-readers",
             "+ group diff-readers offset diff-topic-0=1");
   }
+
+  @Test
+  void filesGivenWithABackupAreKeptVerbatim() throws Exception {
+    java.nio.file.Path properties = dir.resolve("server.properties");
+    String text = "node.id=1\nlisteners=PLAINTEXT://10.0.0.1:9092\n# a comment, kept\n";
+    java.nio.file.Files.writeString(properties, text);
+    String filesRepo = dir.resolve("files-repo").toString();
+    assertThat(CliRunner.run("init", "--repo", filesRepo).exitCode()).isZero();
+    CliRunner.Result backup =
+        CliRunner.run(
+            "backup",
+            "--repo",
+            filesRepo,
+            "-b",
+            kafka.bootstrapServers(),
+            "--topics",
+            "cmd-audit",
+            "--include-file",
+            properties.toString());
+    assertThat(backup.exitCode()).as(backup.err()).isZero();
+    assertThat(CliRunner.run("show", "--repo", filesRepo).out())
+        .contains("file        server.properties (" + text.length() + " bytes)");
+    assertThat(CliRunner.run("show", "--repo", filesRepo, "--file", "server.properties").out())
+        .isEqualTo(text);
+    CliRunner.Result missing =
+        CliRunner.run(
+            "backup",
+            "--repo",
+            filesRepo,
+            "-b",
+            kafka.bootstrapServers(),
+            "--topics",
+            "cmd-audit",
+            "--include-file",
+            dir.resolve("nope.properties").toString());
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err())
+        .startsWith(
+            "kbackup: error: --include-file " + dir.resolve("nope.properties") + " does not exist");
+  }
 }

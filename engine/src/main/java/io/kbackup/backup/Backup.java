@@ -7,6 +7,7 @@ import io.kbackup.metadata.ClusterState;
 import io.kbackup.metadata.ConsumerGroups;
 import io.kbackup.repository.ClusterMetadata;
 import io.kbackup.repository.GroupSnapshot;
+import io.kbackup.repository.IncludedFile;
 import io.kbackup.repository.PartitionSnapshot;
 import io.kbackup.repository.Repository;
 import io.kbackup.repository.SnapshotManifest;
@@ -17,11 +18,16 @@ import io.kbackup.segment.SegmentRanges;
 import io.kbackup.segment.SegmentSettings;
 import io.kbackup.segment.SegmentWriters;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,6 +73,7 @@ public final class Backup {
 
   public BackupResult run() throws IOException {
     Instant started = Instant.now();
+    List<IncludedFile> files = includeFiles();
     String clusterId;
     Map<String, TopicDescription> topics;
     Map<String, TopicConfigs> configs;
@@ -175,7 +182,8 @@ public final class Backup {
             previous == null ? null : previous.id(),
             topicSnapshots,
             groups,
-            cluster);
+            cluster,
+            files);
     repository.commit(manifest);
     log.info("committed snapshot {}", manifest.id());
     return new BackupResult(
@@ -308,6 +316,32 @@ public final class Backup {
 
   static String segmentPrefix(TopicPartition tp) {
     return Repository.DATA_PREFIX + tp.topic() + "/" + tp.partition() + "/";
+  }
+
+  /**
+   * Stores the user's files, each under a key named by its digest, so equal files are kept once.
+   */
+  private List<IncludedFile> includeFiles() throws IOException {
+    List<IncludedFile> files = new ArrayList<>();
+    for (Path path : options.includeFiles()) {
+      byte[] bytes;
+      try {
+        bytes = Files.readAllBytes(path);
+      } catch (java.nio.file.NoSuchFileException e) {
+        throw KbackupException.usage(
+            "--include-file " + path + " does not exist", "check the path of the file to keep");
+      }
+      String sha256;
+      try {
+        sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+      String key = Repository.FILES_PREFIX + sha256;
+      repository.storage().putIfAbsent(key, bytes);
+      files.add(new IncludedFile(path.getFileName().toString(), key, bytes.length, sha256));
+    }
+    return files;
   }
 
   private static Map<Integer, List<Integer>> assignment(TopicDescription d) {

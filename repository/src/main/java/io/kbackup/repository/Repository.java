@@ -25,6 +25,7 @@ public final class Repository implements AutoCloseable {
   public static final String SNAPSHOTS_PREFIX = "snapshots/";
   public static final String DATA_PREFIX = "data/";
   public static final String RESTORES_PREFIX = "restores/";
+  public static final String FILES_PREFIX = "files/";
 
   private static final DateTimeFormatter ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);

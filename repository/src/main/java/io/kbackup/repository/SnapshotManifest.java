@@ -11,6 +11,7 @@ import java.util.List;
  * @param cutTime when the end offsets of every partition were captured
  * @param groups consumer groups with their committed offsets on the snapshot's topics, captured
  *     before the cut
+ * @param files files given by the user, stored verbatim
  * @param cluster ACLs, client quotas, dynamic broker configs and SCRAM users of the cluster
  * @param parentId the snapshot this one was based on (whose segments it may re-use), or null for a
  *     full backup or the first one
@@ -25,7 +26,8 @@ public record SnapshotManifest(
     String parentId,
     List<TopicSnapshot> topics,
     List<GroupSnapshot> groups,
-    ClusterMetadata cluster) {
+    ClusterMetadata cluster,
+    List<IncludedFile> files) {
 
   public static final int FORMAT_VERSION = 1;
 
@@ -33,6 +35,7 @@ public record SnapshotManifest(
     topics = topics == null ? null : List.copyOf(topics);
     groups = groups == null ? List.of() : List.copyOf(groups);
     cluster = cluster == null ? ClusterMetadata.empty() : cluster;
+    files = files == null ? List.of() : List.copyOf(files);
   }
 
   public Instant created() {

@@ -52,6 +52,7 @@ class RepositoryTest {
             null,
             List.of(),
             null,
+            null,
             null));
     opened.commit(
         new SnapshotManifest(
@@ -64,6 +65,7 @@ class RepositoryTest {
             null,
             List.of(),
             List.of(),
+            null,
             null));
     assertThat(opened.snapshots()).extracting(SnapshotManifest::id).containsExactly("a", "b");
     assertThat(opened.snapshot("latest").id()).isEqualTo("b");
