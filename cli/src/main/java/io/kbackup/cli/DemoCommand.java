@@ -119,6 +119,10 @@ final class DemoCommand implements Callable<Integer> {
               + restore.createdTopics().size()
               + " new topics in "
               + seconds(restore.elapsed()));
+      restore.groups().stream()
+          .filter(g -> g.skippedBecause() == null)
+          .forEach(g -> out.line("  consumer group " + g.groupId() + " set to " + g.offsets()));
+      restore.notes().forEach(n -> out.line("  " + n));
 
       int mismatches = 0;
       for (String t : topics) {

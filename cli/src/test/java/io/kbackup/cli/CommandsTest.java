@@ -183,7 +183,8 @@ class CommandsTest {
     assertThat(r.out()).containsPattern("cmd-readers\\s+Empty\\s+cmd-orders-1@7");
 
     JsonNode manifest = JSON.readTree(CliRunner.run("show", "--repo", another, "--json").out());
-    assertThat(manifest.get("groups").get(0).get("groupId").asText()).isEqualTo("cmd-readers");
+    assertThat(manifest.get("groups").findValuesAsText("groupId"))
+        .containsExactly("cmd-order-readers", "cmd-readers");
     assertThat(manifest.get("topics").size()).isEqualTo(3);
   }
 

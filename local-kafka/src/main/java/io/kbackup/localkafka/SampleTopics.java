@@ -10,6 +10,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -21,7 +22,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Writes sample topics that exercise every detail a backup must keep: null and empty keys and
  * values, tombstones, duplicate and null headers, old timestamps, log-append time, and a
- * transactional producer with committed and aborted transactions (which leave offset gaps).
+ * transactional producer with committed and aborted transactions (which leave offset gaps), and a
+ * consumer group with committed offsets.
  */
 public final class SampleTopics {
 
@@ -85,6 +87,19 @@ public final class SampleTopics {
       }
     }
     awaitTransactionMarkers(bootstrapServers, prefix + PAYMENTS, 2);
+    // a consumer group halfway through the orders, and one past the aborted payments
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+      admin
+          .alterConsumerGroupOffsets(
+              prefix + "order-readers",
+              Map.of(
+                  new TopicPartition(prefix + ORDERS, 0),
+                  new OffsetAndMetadata(ordersPerPartition / 2),
+                  new TopicPartition(prefix + PAYMENTS, 0),
+                  new OffsetAndMetadata(8)))
+          .all()
+          .get();
+    }
   }
 
   /** Commit returns before the markers are written; wait until every partition is stable. */
