@@ -144,7 +144,9 @@ public final class Restore {
             plannedChanges(snapshot, topics, toCreate));
       }
       RestoreState state =
-          previous != null ? previous : newState(stateId, snapshot, clusterId, plan, targetEnds);
+          previous != null
+              ? previous
+              : newState(stateId, snapshot, clusterId, plan, targetEnds, toCreate);
       if (previous == null) {
         saveState(state);
       } else {
@@ -189,7 +191,10 @@ public final class Restore {
                 p.recordCount(),
                 produced.offsetMaps().get(p.target())));
       }
-      applyDeferredConfigs(admin, topics, toCreate, produced.oldest(), notes);
+      if (previous == null || !RestoreState.COMPLETE.equals(previous.status())) {
+        // also for topics an interrupted earlier run created
+        applyDeferredConfigs(admin, topics, state.createdTopics(), produced.oldest(), notes);
+      }
       List<GroupOutcome> groups = List.of();
       // a restore that completed before set the groups then; setting them again would rewind
       // consumers that have moved on in the target since
@@ -233,7 +238,8 @@ public final class Restore {
               RestoreState.COMPLETE,
               state.startedAt(),
               Instant.now().toString(),
-              done));
+              done,
+              state.createdTopics()));
       return new RestoreResult(
           snapshot.id(),
           stateId,
@@ -698,7 +704,8 @@ public final class Restore {
       SnapshotManifest snapshot,
       String clusterId,
       List<PartitionRestore> plan,
-      Map<TopicPartition, Long> targetEnds) {
+      Map<TopicPartition, Long> targetEnds,
+      List<String> toCreate) {
     List<RestoreState.Partition> partitions = new ArrayList<>();
     for (PartitionRestore p : plan) {
       long start = targetEnds.getOrDefault(p.target(), 0L);
@@ -719,7 +726,8 @@ public final class Restore {
         RestoreState.RUNNING,
         Instant.now().toString(),
         null,
-        partitions);
+        partitions,
+        toCreate);
   }
 
   private static RestoreState.Partition statePartition(RestoreState state, TopicPartition target) {

@@ -8,6 +8,8 @@ import java.util.List;
  * own end offset; completed with the source-to-target offset map.
  *
  * @param status {@code running} or {@code complete}
+ * @param createdTopics target topics this restore creates, whose backed-up configs it applies once
+ *     the data is in, even when a later run finishes the work
  */
 public record RestoreState(
     String id,
@@ -17,7 +19,12 @@ public record RestoreState(
     String status,
     String startedAt,
     String completedAt,
-    List<Partition> partitions) {
+    List<Partition> partitions,
+    List<String> createdTopics) {
+
+  public RestoreState {
+    createdTopics = createdTopics == null ? List.of() : List.copyOf(createdTopics);
+  }
 
   public static final String RUNNING = "running";
   public static final String COMPLETE = "complete";
