@@ -114,19 +114,23 @@ final class RestoreCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     RestoreOptions options =
-        new RestoreOptions(
-            snapshotId,
-            parseTime(toTime),
-            TopicSelector.of(topics, null),
-            TopicMap.parse(topicMap),
-            parallelism,
-            dryRun,
-            existingDataPolicy(),
-            groups == null ? RestoreOptions.ALL_GROUPS : TopicSelector.compile(groups, "--groups"),
-            dataOnly,
-            replicationFactor(),
-            configOverrides(),
-            PrincipalMap.parse(principalMap));
+        RestoreOptions.builder()
+            .snapshot(snapshotId)
+            .toTime(parseTime(toTime))
+            .topics(TopicSelector.of(topics, null))
+            .topicMap(TopicMap.parse(topicMap))
+            .parallelism(parallelism)
+            .dryRun(dryRun)
+            .existingData(existingDataPolicy())
+            .groups(
+                groups == null
+                    ? RestoreOptions.ALL_GROUPS
+                    : TopicSelector.compile(groups, "--groups"))
+            .dataOnly(dataOnly)
+            .replicationFactor(replicationFactor())
+            .configOverrides(configOverrides())
+            .principals(PrincipalMap.parse(principalMap))
+            .build();
     if (parallelism < 1) {
       throw KbackupException.usage(
           "--parallelism must be at least 1", "for example --parallelism 4");

@@ -62,4 +62,103 @@ public record RestoreOptions(
         Map.of(),
         PrincipalMap.identity());
   }
+
+  /** Options with every default: the latest snapshot, all topics and groups, no renames. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds options from the defaults, one setting at a time. */
+  public static final class Builder {
+    private String snapshotId = "latest";
+    private Instant toTime;
+    private TopicSelector topics = TopicSelector.all();
+    private TopicMap topicMap = TopicMap.identity();
+    private int parallelism = 4;
+    private boolean dryRun;
+    private ExistingDataPolicy existingData = ExistingDataPolicy.FAIL;
+    private Pattern groups = ALL_GROUPS;
+    private boolean dataOnly;
+    private Integer replicationFactor;
+    private Map<String, String> configOverrides = Map.of();
+    private PrincipalMap principals = PrincipalMap.identity();
+
+    private Builder() {}
+
+    public Builder snapshot(String id) {
+      this.snapshotId = id;
+      return this;
+    }
+
+    public Builder toTime(Instant time) {
+      this.toTime = time;
+      return this;
+    }
+
+    public Builder topics(TopicSelector selector) {
+      this.topics = selector;
+      return this;
+    }
+
+    public Builder topicMap(TopicMap map) {
+      this.topicMap = map;
+      return this;
+    }
+
+    public Builder parallelism(int partitions) {
+      this.parallelism = partitions;
+      return this;
+    }
+
+    public Builder dryRun(boolean dryRun) {
+      this.dryRun = dryRun;
+      return this;
+    }
+
+    public Builder existingData(ExistingDataPolicy policy) {
+      this.existingData = policy;
+      return this;
+    }
+
+    public Builder groups(Pattern groups) {
+      this.groups = groups;
+      return this;
+    }
+
+    public Builder dataOnly(boolean dataOnly) {
+      this.dataOnly = dataOnly;
+      return this;
+    }
+
+    public Builder replicationFactor(Integer replicationFactor) {
+      this.replicationFactor = replicationFactor;
+      return this;
+    }
+
+    public Builder configOverrides(Map<String, String> configs) {
+      this.configOverrides = configs;
+      return this;
+    }
+
+    public Builder principals(PrincipalMap principals) {
+      this.principals = principals;
+      return this;
+    }
+
+    public RestoreOptions build() {
+      return new RestoreOptions(
+          snapshotId,
+          toTime,
+          topics,
+          topicMap,
+          parallelism,
+          dryRun,
+          existingData,
+          groups,
+          dataOnly,
+          replicationFactor,
+          configOverrides,
+          principals);
+    }
+  }
 }

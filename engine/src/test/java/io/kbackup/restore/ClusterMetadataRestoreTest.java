@@ -191,19 +191,12 @@ class ClusterMetadataRestoreTest {
         new Restore(
                 repo,
                 KafkaConnection.of(target.bootstrapServers()),
-                new RestoreOptions(
-                    "latest",
-                    null,
-                    TopicSelector.all(),
-                    TopicMap.parse("acl-orders=dr-orders"),
-                    2,
-                    true,
-                    ExistingDataPolicy.FAIL,
-                    RestoreOptions.ALL_GROUPS,
-                    false,
-                    null,
-                    Map.of(),
-                    PrincipalMap.parse("User:alice=User:alicia")))
+                RestoreOptions.builder()
+                    .topicMap(TopicMap.parse("acl-orders=dr-orders"))
+                    .parallelism(2)
+                    .dryRun(true)
+                    .principals(PrincipalMap.parse("User:alice=User:alicia"))
+                    .build())
             .run();
     assertThat(plan.plannedChanges())
         .containsExactlyInAnyOrder(
@@ -218,19 +211,12 @@ class ClusterMetadataRestoreTest {
         new Restore(
                 repo,
                 KafkaConnection.of(target.bootstrapServers()),
-                new RestoreOptions(
-                    "latest",
-                    null,
-                    TopicSelector.all(),
-                    TopicMap.parse("acl-orders=dr-orders"),
-                    2,
-                    false,
-                    ExistingDataPolicy.FAIL,
-                    RestoreOptions.ALL_GROUPS,
-                    false,
-                    null,
-                    Map.of(),
-                    PrincipalMap.parse("User:alice=User:alicia")))
+                RestoreOptions.builder()
+                    .topicMap(TopicMap.parse("acl-orders=dr-orders"))
+                    .parallelism(2)
+                    .dryRun(false)
+                    .principals(PrincipalMap.parse("User:alice=User:alicia"))
+                    .build())
             .run();
     assertThat(result.notes()).contains("restored 3 ACLs and 2 client quotas");
     assertThat(result.notes())

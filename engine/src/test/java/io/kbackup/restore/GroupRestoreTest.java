@@ -109,37 +109,23 @@ class GroupRestoreTest {
           new Restore(
                   repo,
                   KafkaConnection.of(target.bootstrapServers()),
-                  new RestoreOptions(
-                      "latest",
-                      null,
-                      TopicSelector.of("grp-(orders|payments|trimmed)", null),
-                      TopicMap.parse(map),
-                      3,
-                      true,
-                      ExistingDataPolicy.FAIL,
-                      RestoreOptions.ALL_GROUPS,
-                      false,
-                      null,
-                      Map.of(),
-                      null))
+                  RestoreOptions.builder()
+                      .topics(TopicSelector.of("grp-(orders|payments|trimmed)", null))
+                      .topicMap(TopicMap.parse(map))
+                      .parallelism(3)
+                      .dryRun(true)
+                      .build())
               .run();
       RestoreResult result =
           new Restore(
                   repo,
                   KafkaConnection.of(target.bootstrapServers()),
-                  new RestoreOptions(
-                      "latest",
-                      null,
-                      TopicSelector.of("grp-(orders|payments|trimmed)", null),
-                      TopicMap.parse(map),
-                      3,
-                      false,
-                      ExistingDataPolicy.FAIL,
-                      RestoreOptions.ALL_GROUPS,
-                      false,
-                      null,
-                      Map.of(),
-                      null))
+                  RestoreOptions.builder()
+                      .topics(TopicSelector.of("grp-(orders|payments|trimmed)", null))
+                      .topicMap(TopicMap.parse(map))
+                      .parallelism(3)
+                      .dryRun(false)
+                      .build())
               .run();
       assertThat(result.groups())
           .filteredOn(g -> g.groupId().equals("g-active"))
