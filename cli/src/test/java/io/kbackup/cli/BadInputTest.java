@@ -244,6 +244,22 @@ class BadInputTest {
   }
 
   @Test
+  void anExistingTargetThatWouldRestampRecordsIsExit2() {
+    // bad-audit exists with log-append time; appending into it would change every timestamp
+    CliRunner.Result r =
+        CliRunner.run(
+            "restore",
+            "--repo",
+            repo,
+            "-b",
+            kafka.bootstrapServers(),
+            "--topics",
+            "bad-audit",
+            "--if-not-empty=append");
+    assertOneClearError(r, 2, "target topic bad-audit uses message.timestamp.type=LogAppendTime");
+  }
+
+  @Test
   void aRepositoryWithoutSnapshotsHasNothingToRestore() {
     String empty = dir.resolve("empty-repo").toString();
     assertThat(CliRunner.run("init", "--repo", empty).exitCode()).isZero();

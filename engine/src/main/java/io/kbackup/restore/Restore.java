@@ -106,6 +106,9 @@ public final class Restore {
                   + "=NEW_NAME");
         }
       }
+      if (previous == null) {
+        checkTimestampsKept(admin, existing.keySet());
+      }
       Map<TopicPartition, Long> targetEnds = new HashMap<>();
       Map<TopicPartition, Long> targetStarts = new HashMap<>();
       List<TopicPartition> existingPartitions =
@@ -440,6 +443,35 @@ public final class Restore {
                 + "=NEW_NAME, or add --if-not-empty=append to restore after them");
       }
     }
+  }
+
+  /**
+   * An existing target topic that stamps records with the broker's time would give every restored
+   * record a new timestamp: refuse it rather than restore records that are not the same.
+   */
+  private void checkTimestampsKept(Admin admin, java.util.Set<String> existingTargets) {
+    if (existingTargets.isEmpty()) {
+      return;
+    }
+    List<ConfigResource> resources =
+        existingTargets.stream()
+            .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n))
+            .toList();
+    kafka
+        .await(admin.describeConfigs(resources).all(), "describe topic configs")
+        .forEach(
+            (resource, config) -> {
+              ConfigEntry type = config.get("message.timestamp.type");
+              if (type != null && "LogAppendTime".equals(type.value())) {
+                throw KbackupException.usage(
+                    "target topic "
+                        + resource.name()
+                        + " uses message.timestamp.type=LogAppendTime: restored records would get"
+                        + " new timestamps",
+                    "restore into a new topic with --topic-map, or set"
+                        + " message.timestamp.type=CreateTime on it for the restore");
+              }
+            });
   }
 
   private Map<String, TopicDescription> existingTopics(Admin admin, List<TopicSnapshot> topics) {
