@@ -22,7 +22,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -30,18 +29,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,20 +51,14 @@ public final class Restore {
 
   private static final Logger log = LoggerFactory.getLogger(Restore.class);
 
-  /** Configs a new topic is created without, because they would reject or delete old records. */
-  static final Set<String> DEFERRED_CONFIGS =
-      Set.of(
-          "retention.ms",
-          "message.timestamp.type",
-          "message.timestamp.difference.max.ms",
-          "message.timestamp.before.max.ms",
-          "message.timestamp.after.max.ms");
-
   private final Repository repository;
   private final KafkaConnection kafka;
   private final RestoreOptions options;
 
+  private final TargetTopics targetTopics;
+
   public Restore(Repository repository, KafkaConnection kafka, RestoreOptions options) {
+    this.targetTopics = new TargetTopics(kafka, options);
     this.repository = repository;
     this.kafka = kafka;
     this.options = options;
@@ -86,7 +74,7 @@ public final class Restore {
       String clusterId = kafka.clusterId(admin);
       String stateId = stateId(snapshot, clusterId, plan);
       RestoreState previous = loadState(stateId).orElse(null);
-      Map<String, TopicDescription> existing = existingTopics(admin, topics);
+      Map<String, TopicDescription> existing = targetTopics.existingTopics(admin, topics);
       List<String> toCreate = new ArrayList<>();
       for (TopicSnapshot t : topics) {
         String target = options.topicMap().target(t.name());
@@ -107,7 +95,7 @@ public final class Restore {
         }
       }
       if (previous == null) {
-        checkTimestampsKept(admin, existing.keySet());
+        targetTopics.checkTimestampsKept(admin, existing.keySet());
       }
       Map<TopicPartition, Long> targetEnds = new HashMap<>();
       Map<TopicPartition, Long> targetStarts = new HashMap<>();
@@ -155,7 +143,7 @@ public final class Restore {
       } else {
         log.info("resuming restore {}", stateId);
       }
-      createTopics(admin, topics, toCreate, notes);
+      targetTopics.createTopics(admin, topics, toCreate, notes);
       Map<TopicPartition, Long> ends =
           kafka.offsets(
               admin,
@@ -196,7 +184,8 @@ public final class Restore {
       }
       if (previous == null || !RestoreState.COMPLETE.equals(previous.status())) {
         // also for topics an interrupted earlier run created
-        applyDeferredConfigs(admin, topics, state.createdTopics(), produced.oldest(), notes);
+        targetTopics.applyDeferredConfigs(
+            admin, topics, state.createdTopics(), produced.oldest(), notes);
       }
       List<GroupOutcome> groups = List.of();
       // a restore that completed before set the groups then; setting them again would rewind
@@ -259,21 +248,6 @@ public final class Restore {
     }
   }
 
-  /**
-   * The offsets groups would get, without the offset map a restore records: the k-th restored
-   * record of a partition lands at its start offset plus k, so a committed offset translates to the
-   * start plus the number of restored records before it.
-   */
-  /** A new topic's configs: the backed-up ones, safe for old records, then the overrides. */
-  private Map<String, String> creationConfigs(TopicSnapshot t) {
-    Map<String, String> configs = new TreeMap<>(t.configs());
-    DEFERRED_CONFIGS.forEach(configs::remove);
-    configs.put("retention.ms", "-1");
-    configs.put("message.timestamp.type", "CreateTime");
-    configs.putAll(options.configOverrides());
-    return configs;
-  }
-
   private List<String> plannedChanges(
       SnapshotManifest snapshot, List<TopicSnapshot> topics, List<String> toCreate) {
     List<String> lines = new ArrayList<>();
@@ -283,7 +257,7 @@ public final class Restore {
         continue;
       }
       Map<String, String> later = new TreeMap<>(t.configs());
-      later.keySet().retainAll(DEFERRED_CONFIGS);
+      later.keySet().retainAll(TargetTopics.DEFERRED_CONFIGS);
       options.configOverrides().keySet().forEach(later::remove);
       lines.add(
           "create topic "
@@ -295,7 +269,7 @@ public final class Restore {
                   ? "the cluster's default"
                   : options.replicationFactor())
               + ", configs "
-              + creationConfigs(t)
+              + targetTopics.creationConfigs(t)
               + (later.isEmpty() ? "" : "; once the data is in: " + later));
     }
     if (!options.dataOnly()) {
@@ -306,6 +280,11 @@ public final class Restore {
     return lines;
   }
 
+  /**
+   * The offsets groups would get, without the offset map a restore records: the k-th restored
+   * record of a partition lands at its start offset plus k, so a committed offset translates to the
+   * start plus the number of restored records before it.
+   */
   private List<GroupOutcome> planGroups(
       Admin admin,
       SnapshotManifest snapshot,
@@ -443,193 +422,6 @@ public final class Restore {
                 + "=NEW_NAME, or add --if-not-empty=append to restore after them");
       }
     }
-  }
-
-  /**
-   * An existing target topic that stamps records with the broker's time would give every restored
-   * record a new timestamp: refuse it rather than restore records that are not the same.
-   */
-  private void checkTimestampsKept(Admin admin, java.util.Set<String> existingTargets) {
-    if (existingTargets.isEmpty()) {
-      return;
-    }
-    List<ConfigResource> resources =
-        existingTargets.stream()
-            .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n))
-            .toList();
-    kafka
-        .await(admin.describeConfigs(resources).all(), "describe topic configs")
-        .forEach(
-            (resource, config) -> {
-              ConfigEntry type = config.get("message.timestamp.type");
-              if (type != null && "LogAppendTime".equals(type.value())) {
-                throw KbackupException.usage(
-                    "target topic "
-                        + resource.name()
-                        + " uses message.timestamp.type=LogAppendTime: restored records would get"
-                        + " new timestamps",
-                    "restore into a new topic with --topic-map, or set"
-                        + " message.timestamp.type=CreateTime on it for the restore");
-              }
-            });
-  }
-
-  private Map<String, TopicDescription> existingTopics(Admin admin, List<TopicSnapshot> topics) {
-    Set<String> names = kafka.await(admin.listTopics().names(), "list topics");
-    List<String> wanted =
-        topics.stream()
-            .map(t -> options.topicMap().target(t.name()))
-            .filter(names::contains)
-            .toList();
-    if (wanted.isEmpty()) {
-      return Map.of();
-    }
-    return kafka.await(admin.describeTopics(wanted).allTopicNames(), "describe topics");
-  }
-
-  private void createTopics(
-      Admin admin, List<TopicSnapshot> topics, List<String> toCreate, List<String> notes) {
-    List<NewTopic> newTopics = new ArrayList<>();
-    for (TopicSnapshot t : topics) {
-      String target = options.topicMap().target(t.name());
-      if (!toCreate.contains(target)) {
-        continue;
-      }
-      Map<String, String> configs = creationConfigs(t);
-      Optional<Short> replication =
-          Optional.ofNullable(options.replicationFactor()).map(Integer::shortValue);
-      newTopics.add(
-          new NewTopic(target, Optional.of(t.partitionCount()), replication).configs(configs));
-    }
-    if (newTopics.isEmpty()) {
-      return;
-    }
-    try {
-      admin
-          .createTopics(newTopics)
-          .all()
-          .get(kafka.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
-        throw KbackupException.failed(
-            "Kafka refused to create topics: " + e.getCause().getMessage(),
-            "check the client's permission to create topics and the cluster's replication settings",
-            e.getCause());
-      }
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw kafka.unreachable(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new KbackupException(ExitCode.INTERRUPTED, "interrupted", null, e);
-    }
-    awaitLeaders(admin, newTopics.stream().map(NewTopic::name).toList());
-  }
-
-  private void awaitLeaders(Admin admin, List<String> names) {
-    Instant deadline = Instant.now().plus(kafka.timeout());
-    while (Instant.now().isBefore(deadline)) {
-      try {
-        Map<String, TopicDescription> d = admin.describeTopics(names).allTopicNames().get();
-        if (d.values().stream()
-            .allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null))) {
-          return;
-        }
-      } catch (ExecutionException e) {
-        // not visible yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-  }
-
-  /** Says which backed-up configs a created topic was given without, and why. */
-  /**
-   * Sets the backed-up configs a created topic was given without, now that the data is in:
-   * log-append time and timestamp bounds only concern new records. Time retention is set only when
-   * it deletes none of the restored records; otherwise it is left at -1 and the output says so.
-   */
-  private void applyDeferredConfigs(
-      Admin admin,
-      List<TopicSnapshot> topics,
-      List<String> created,
-      Map<TopicPartition, Long> oldest,
-      List<String> notes) {
-    for (TopicSnapshot t : topics) {
-      String target = options.topicMap().target(t.name());
-      if (!created.contains(target)) {
-        continue;
-      }
-      long oldestRecord =
-          oldest.entrySet().stream()
-              .filter(e -> e.getKey().topic().equals(target))
-              .mapToLong(Map.Entry::getValue)
-              .min()
-              .orElse(Long.MAX_VALUE);
-      Map<String, String> apply = new TreeMap<>();
-      List<String> withheld = new ArrayList<>();
-      new TreeMap<>(t.configs())
-          .forEach(
-              (key, value) -> {
-                if (!DEFERRED_CONFIGS.contains(key) || options.configOverrides().containsKey(key)) {
-                  return;
-                }
-                if (key.equals("retention.ms") && deletesRestoredRecords(value, oldestRecord)) {
-                  withheld.add(key + "=" + value);
-                } else {
-                  apply.put(key, value);
-                }
-              });
-      if (!apply.isEmpty()) {
-        List<AlterConfigOp> ops = new ArrayList<>();
-        apply.forEach(
-            (k, v) -> ops.add(new AlterConfigOp(new ConfigEntry(k, v), AlterConfigOp.OpType.SET)));
-        kafka.await(
-            admin
-                .incrementalAlterConfigs(
-                    Map.of(new ConfigResource(ConfigResource.Type.TOPIC, target), ops))
-                .all(),
-            "set the configs of topic " + target);
-        notes.add(
-            "topic "
-                + target
-                + ": backed-up configs applied after the data: "
-                + apply.entrySet().stream()
-                    .map(e -> e.getKey() + "=" + e.getValue())
-                    .collect(Collectors.joining(", ")));
-      }
-      if (!apply.containsKey("retention.ms")) {
-        notes.add(
-            "topic "
-                + target
-                + " keeps retention.ms=-1 so that restored records are not deleted by time retention"
-                + (withheld.isEmpty()
-                    ? ""
-                    : "; the backed-up "
-                        + String.join(", ", withheld)
-                        + " would delete records older than "
-                        + Instant.now().minusMillis(Long.parseLong(t.configs().get("retention.ms")))
-                        + " at once: set it with kafka-configs.sh when they may expire"));
-      }
-    }
-  }
-
-  private static boolean deletesRestoredRecords(String retentionMs, long oldestRecord) {
-    long retention;
-    try {
-      retention = Long.parseLong(retentionMs);
-    } catch (NumberFormatException e) {
-      return true;
-    }
-    return retention >= 0
-        && oldestRecord != Long.MAX_VALUE
-        && oldestRecord < System.currentTimeMillis() - retention;
   }
 
   private record Produced(
