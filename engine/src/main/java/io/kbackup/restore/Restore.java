@@ -1,6 +1,5 @@
 package io.kbackup.restore;
 
-import io.kbackup.error.ExitCode;
 import io.kbackup.error.KbackupException;
 import io.kbackup.kafka.KafkaConnection;
 import io.kbackup.repository.Json;
@@ -23,17 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -150,7 +141,9 @@ public final class Restore {
               plan.stream().map(PartitionRestore::target).toList(),
               OffsetSpec.latest(),
               IsolationLevel.READ_UNCOMMITTED);
-      Produced produced = produce(plan, state, ends);
+      ParallelRestore.Result produced =
+          new ParallelRestore(repository.storage(), kafka, options.parallelism())
+              .run(plan, state, ends);
       Map<TopicPartition, Long> finalEnds =
           kafka.offsets(
               admin,
@@ -159,7 +152,7 @@ public final class Restore {
               IsolationLevel.READ_UNCOMMITTED);
       List<RestoreState.Partition> done = new ArrayList<>();
       for (PartitionRestore p : plan) {
-        RestoreState.Partition sp = statePartition(state, p.target());
+        RestoreState.Partition sp = state.partition(p.target());
         long expected = sp.targetStartOffset() + p.recordCount();
         long actual = finalEnds.get(p.target());
         if (actual != expected) {
@@ -302,7 +295,7 @@ public final class Restore {
           PartitionRestore p = byTarget.get(tp);
           long start =
               previous != null
-                  ? statePartition(previous, tp).targetStartOffset()
+                  ? previous.partition(tp).targetStartOffset()
                   : targetEnds.getOrDefault(tp, 0L);
           try {
             return start
@@ -424,105 +417,6 @@ public final class Restore {
     }
   }
 
-  private record Produced(
-      long sent,
-      long skipped,
-      long payloadBytes,
-      Map<TopicPartition, List<OffsetRange>> offsetMaps,
-      Map<TopicPartition, Long> oldest) {}
-
-  private Produced produce(
-      List<PartitionRestore> plan, RestoreState state, Map<TopicPartition, Long> ends)
-      throws IOException {
-    AtomicReference<Exception> failure = new AtomicReference<>();
-    AtomicLong sent = new AtomicLong();
-    AtomicLong skipped = new AtomicLong();
-    AtomicLong payload = new AtomicLong();
-    Map<TopicPartition, List<OffsetRange>> maps = new java.util.concurrent.ConcurrentHashMap<>();
-    Map<TopicPartition, Long> oldest = new java.util.concurrent.ConcurrentHashMap<>();
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.max(1, options.parallelism()),
-            r -> {
-              Thread t = new Thread(r, "kbackup-restore");
-              t.setDaemon(true);
-              return t;
-            });
-    try (KafkaProducer<byte[], byte[]> producer = kafka.producer(Map.of())) {
-      List<Future<?>> tasks = new ArrayList<>();
-      for (PartitionRestore p : plan) {
-        RestoreState.Partition sp = statePartition(state, p.target());
-        long already = ends.get(p.target()) - sp.targetStartOffset();
-        if (already < 0 || already > p.recordCount()) {
-          throw KbackupException.failed(
-              "target partition "
-                  + p.target()
-                  + " holds "
-                  + already
-                  + " records since the restore began, the snapshot has "
-                  + p.recordCount(),
-              "something else wrote to the target; restore into a new topic with --topic-map",
-              null);
-        }
-        PartitionRestorer restorer =
-            new PartitionRestorer(
-                repository.storage(), producer, p, sp.targetStartOffset(), already, failure);
-        tasks.add(
-            pool.submit(
-                () -> {
-                  restorer.run();
-                  sent.addAndGet(restorer.sent());
-                  skipped.addAndGet(already);
-                  payload.addAndGet(restorer.payloadBytes());
-                  maps.put(p.target(), restorer.offsetMap());
-                  oldest.put(p.target(), restorer.oldestTimestamp());
-                  return null;
-                }));
-      }
-      for (Future<?> task : tasks) {
-        try {
-          task.get();
-        } catch (ExecutionException e) {
-          failure.compareAndSet(
-              null, e.getCause() instanceof Exception ex ? ex : new IOException(e.getCause()));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new KbackupException(ExitCode.INTERRUPTED, "interrupted", null, e);
-        }
-      }
-      producer.flush();
-    } finally {
-      pool.shutdownNow();
-    }
-    Exception e = failure.get();
-    if (e instanceof KbackupException k) {
-      throw k;
-    }
-    if (e instanceof SendFailure f && refusedAsInvalid(f.getCause())) {
-      throw KbackupException.failed(
-          "target partition "
-              + f.partition()
-              + " refused records as invalid: "
-              + f.getCause().getMessage(),
-          "check the target topic's configs (a compacted topic refuses records without a key),"
-              + " fix them and run the same restore again; it resumes where it stopped",
-          e);
-    }
-    if (e != null) {
-      throw KbackupException.failed(
-          "restore failed: " + e.getMessage(),
-          "fix the cause and run the same restore again; it resumes where it stopped",
-          e);
-    }
-    return new Produced(sent.get(), skipped.get(), payload.get(), maps, oldest);
-  }
-
-  /** The broker refused a record, or the batch of a refused record, as invalid. */
-  private static boolean refusedAsInvalid(Throwable e) {
-    return e instanceof InvalidRecordException
-        || (e.getMessage() != null && e.getMessage().contains("invalid records"));
-  }
-
   private RestoreState newState(
       String id,
       SnapshotManifest snapshot,
@@ -552,13 +446,6 @@ public final class Restore {
         null,
         partitions,
         toCreate);
-  }
-
-  private static RestoreState.Partition statePartition(RestoreState state, TopicPartition target) {
-    return state.partitions().stream()
-        .filter(p -> p.targetTopic().equals(target.topic()) && p.partition() == target.partition())
-        .findFirst()
-        .orElseThrow(() -> new IllegalStateException("restore state lacks " + target));
   }
 
   private Optional<RestoreState> loadState(String id) throws IOException {

@@ -42,4 +42,12 @@ public record RestoreState(
       long targetStartOffset,
       long recordCount,
       List<OffsetRange> offsetMap) {}
+
+  /** The entry of a target partition. */
+  public Partition partition(org.apache.kafka.common.TopicPartition target) {
+    return partitions.stream()
+        .filter(p -> p.targetTopic().equals(target.topic()) && p.partition() == target.partition())
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("restore state lacks " + target));
+  }
 }

@@ -1,0 +1,139 @@
+package io.kbackup.restore;
+
+import io.kbackup.error.ExitCode;
+import io.kbackup.error.KbackupException;
+import io.kbackup.kafka.KafkaConnection;
+import io.kbackup.storage.Storage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Runs the partitions of a restore in parallel through one idempotent producer, each partition on
+ * one thread so that its order is kept, and stops them all at the first record the target refuses.
+ */
+final class ParallelRestore {
+
+  private final Storage storage;
+  private final KafkaConnection kafka;
+  private final int parallelism;
+
+  ParallelRestore(Storage storage, KafkaConnection kafka, int parallelism) {
+    this.storage = storage;
+    this.kafka = kafka;
+    this.parallelism = parallelism;
+  }
+
+  /** What the producing did. */
+  record Result(
+      long sent,
+      long skipped,
+      long payloadBytes,
+      Map<TopicPartition, List<OffsetRange>> offsetMaps,
+      Map<TopicPartition, Long> oldest) {}
+
+  /**
+   * Sends every partition's records that the target does not hold yet.
+   *
+   * @param ends the target partitions' end offsets now
+   */
+  Result run(List<PartitionRestore> plan, RestoreState state, Map<TopicPartition, Long> ends)
+      throws IOException {
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    AtomicLong sent = new AtomicLong();
+    AtomicLong skipped = new AtomicLong();
+    AtomicLong payload = new AtomicLong();
+    Map<TopicPartition, List<OffsetRange>> maps = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<TopicPartition, Long> oldest = new java.util.concurrent.ConcurrentHashMap<>();
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.max(1, parallelism),
+            r -> {
+              Thread t = new Thread(r, "kbackup-restore");
+              t.setDaemon(true);
+              return t;
+            });
+    try (KafkaProducer<byte[], byte[]> producer = kafka.producer(Map.of())) {
+      List<Future<?>> tasks = new ArrayList<>();
+      for (PartitionRestore p : plan) {
+        RestoreState.Partition sp = state.partition(p.target());
+        long already = ends.get(p.target()) - sp.targetStartOffset();
+        if (already < 0 || already > p.recordCount()) {
+          throw KbackupException.failed(
+              "target partition "
+                  + p.target()
+                  + " holds "
+                  + already
+                  + " records since the restore began, the snapshot has "
+                  + p.recordCount(),
+              "something else wrote to the target; restore into a new topic with --topic-map",
+              null);
+        }
+        PartitionRestorer restorer =
+            new PartitionRestorer(storage, producer, p, sp.targetStartOffset(), already, failure);
+        tasks.add(
+            pool.submit(
+                () -> {
+                  restorer.run();
+                  sent.addAndGet(restorer.sent());
+                  skipped.addAndGet(already);
+                  payload.addAndGet(restorer.payloadBytes());
+                  maps.put(p.target(), restorer.offsetMap());
+                  oldest.put(p.target(), restorer.oldestTimestamp());
+                  return null;
+                }));
+      }
+      for (Future<?> task : tasks) {
+        try {
+          task.get();
+        } catch (ExecutionException e) {
+          failure.compareAndSet(
+              null, e.getCause() instanceof Exception ex ? ex : new IOException(e.getCause()));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new KbackupException(ExitCode.INTERRUPTED, "interrupted", null, e);
+        }
+      }
+      producer.flush();
+    } finally {
+      pool.shutdownNow();
+    }
+    Exception e = failure.get();
+    if (e instanceof KbackupException k) {
+      throw k;
+    }
+    if (e instanceof SendFailure f && refusedAsInvalid(f.getCause())) {
+      throw KbackupException.failed(
+          "target partition "
+              + f.partition()
+              + " refused records as invalid: "
+              + f.getCause().getMessage(),
+          "check the target topic's configs (a compacted topic refuses records without a key),"
+              + " fix them and run the same restore again; it resumes where it stopped",
+          e);
+    }
+    if (e != null) {
+      throw KbackupException.failed(
+          "restore failed: " + e.getMessage(),
+          "fix the cause and run the same restore again; it resumes where it stopped",
+          e);
+    }
+    return new Result(sent.get(), skipped.get(), payload.get(), maps, oldest);
+  }
+
+  /** The broker refused a record, or the batch of a refused record, as invalid. */
+  private static boolean refusedAsInvalid(Throwable e) {
+    return e instanceof InvalidRecordException
+        || (e.getMessage() != null && e.getMessage().contains("invalid records"));
+  }
+}
