@@ -83,6 +83,12 @@ final class RestoreCommand implements Callable<Integer> {
   String principalMap;
 
   @Option(
+      names = "--metadata-only",
+      description =
+          "Create topics, ACLs and quotas but restore no records; restore them later without it.")
+  boolean metadataOnly;
+
+  @Option(
       names = "--data-only",
       description = "Restore records only: no consumer group offsets, ACLs or quotas.")
   boolean dataOnly;
@@ -130,6 +136,7 @@ final class RestoreCommand implements Callable<Integer> {
             .replicationFactor(replicationFactor())
             .configOverrides(configOverrides())
             .principals(PrincipalMap.parse(principalMap))
+            .metadataOnly(metadataOnly)
             .build();
     if (parallelism < 1) {
       throw KbackupException.usage(

@@ -214,6 +214,21 @@ class BadInputTest {
   }
 
   @Test
+  void metadataOnlyAndDataOnlyTogetherAreExit2() {
+    assertOneClearError(
+        CliRunner.run(
+            "restore",
+            "--repo",
+            repo,
+            "-b",
+            kafka.bootstrapServers(),
+            "--metadata-only",
+            "--data-only"),
+        2,
+        "--metadata-only and --data-only exclude each other");
+  }
+
+  @Test
   void aPrincipalMapThatDoesNotParseIsExit2() {
     assertOneClearError(
         CliRunner.run(

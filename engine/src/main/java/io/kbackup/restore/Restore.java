@@ -135,6 +135,9 @@ public final class Restore {
         log.info("resuming restore {}", stateId);
       }
       targetTopics.createTopics(admin, topics, toCreate, notes);
+      if (options.metadataOnly()) {
+        return metadataOnly(admin, snapshot, stateId, plan, toCreate, notes, started);
+      }
       Map<TopicPartition, Long> ends =
           kafka.offsets(
               admin,
@@ -334,6 +337,41 @@ public final class Restore {
             targets,
             (tp, offset) -> translators.get(tp).translate(offset),
             true);
+  }
+
+  /**
+   * Topics, ACLs and quotas without records. The restore state stays open, so restoring the data
+   * later continues this restore: it sets the groups and the topics' remaining configs.
+   */
+  private RestoreResult metadataOnly(
+      Admin admin,
+      SnapshotManifest snapshot,
+      String stateId,
+      List<PartitionRestore> plan,
+      List<String> created,
+      List<String> notes,
+      Instant started) {
+    ClusterRestore.Result cluster =
+        new ClusterRestore(kafka, options.principals(), options.topicMap())
+            .run(admin, snapshot.cluster(), notes);
+    notes.add("restored " + cluster.acls() + " ACLs and " + cluster.quotas() + " client quotas");
+    notes.add(
+        "no records were restored: run the same restore without --metadata-only to restore them;"
+            + " it also sets the consumer groups and the topics' backed-up retention and timestamp"
+            + " configs");
+    return new RestoreResult(
+        snapshot.id(),
+        stateId,
+        plan,
+        created,
+        0,
+        0,
+        0,
+        Duration.between(started, Instant.now()),
+        false,
+        notes,
+        List.of(),
+        List.of());
   }
 
   private List<TopicSnapshot> selectTopics(SnapshotManifest snapshot) {

@@ -1,5 +1,6 @@
 package io.kbackup.restore;
 
+import io.kbackup.error.KbackupException;
 import io.kbackup.kafka.TopicSelector;
 import java.time.Instant;
 import java.util.Map;
@@ -17,6 +18,8 @@ import java.util.regex.Pattern;
  * @param replicationFactor replication factor of created topics; null for the cluster's default
  * @param configOverrides configs of created topics that replace the backed-up values
  * @param principals renames of principals in restored ACLs and quotas
+ * @param metadataOnly create topics, ACLs and quotas but restore no records; a later restore of the
+ *     data continues the same restore, sets the groups and finishes the topics' configs
  */
 public record RestoreOptions(
     String snapshotId,
@@ -30,13 +33,19 @@ public record RestoreOptions(
     boolean dataOnly,
     Integer replicationFactor,
     Map<String, String> configOverrides,
-    PrincipalMap principals) {
+    PrincipalMap principals,
+    boolean metadataOnly) {
 
   public static final Pattern ALL_GROUPS = Pattern.compile(".*");
 
   public RestoreOptions {
     configOverrides = configOverrides == null ? Map.of() : Map.copyOf(configOverrides);
     principals = principals == null ? PrincipalMap.identity() : principals;
+    if (metadataOnly && dataOnly) {
+      throw KbackupException.usage(
+          "--metadata-only and --data-only exclude each other",
+          "restore the metadata first with --metadata-only, then the data with --data-only");
+    }
   }
 
   /** Restores every consumer group of the snapshot along with the data, with no overrides. */
@@ -60,7 +69,8 @@ public record RestoreOptions(
         false,
         null,
         Map.of(),
-        PrincipalMap.identity());
+        PrincipalMap.identity(),
+        false);
   }
 
   /** Options with every default: the latest snapshot, all topics and groups, no renames. */
@@ -82,6 +92,7 @@ public record RestoreOptions(
     private Integer replicationFactor;
     private Map<String, String> configOverrides = Map.of();
     private PrincipalMap principals = PrincipalMap.identity();
+    private boolean metadataOnly;
 
     private Builder() {}
 
@@ -145,6 +156,11 @@ public record RestoreOptions(
       return this;
     }
 
+    public Builder metadataOnly(boolean metadataOnly) {
+      this.metadataOnly = metadataOnly;
+      return this;
+    }
+
     public RestoreOptions build() {
       return new RestoreOptions(
           snapshotId,
@@ -158,7 +174,8 @@ public record RestoreOptions(
           dataOnly,
           replicationFactor,
           configOverrides,
-          principals);
+          principals,
+          metadataOnly);
     }
   }
 }

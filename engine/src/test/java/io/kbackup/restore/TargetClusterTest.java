@@ -108,4 +108,63 @@ class TargetClusterTest {
           .isEqualTo(expected.stream().map(Entry::withoutOffset).toList());
     }
   }
+
+  @Test
+  void metadataFirstThenTheDataContinuesTheSameRestore(@TempDir Path dir) throws Exception {
+    LocalKafka source = SharedKafka.primary();
+    LocalKafka target = SharedKafka.secondary();
+    String topic = "meta-src";
+    try (var admin = Topics.admin(source.bootstrapServers())) {
+      admin
+          .createTopics(
+              List.of(
+                  new org.apache.kafka.clients.admin.NewTopic(topic, 2, (short) 1)
+                      .configs(java.util.Map.of("retention.ms", "315360000000"))))
+          .all()
+          .get();
+    }
+    Topics.fill(
+        source.bootstrapServers(),
+        topic,
+        2,
+        0,
+        5,
+        (p, i) -> System.currentTimeMillis() - 1000L * i);
+    GroupRestoreTest.commit(
+        source, "meta-readers", java.util.Map.of(GroupRestoreTest.tp(topic, 1), 3L));
+    Repository repo = Repository.init(new FileSystemStorage(dir), SegmentSettings.defaults());
+    new Backup(
+            repo,
+            KafkaConnection.of(source.bootstrapServers()),
+            new BackupOptions(TopicSelector.of(topic, null), false))
+        .run();
+    KafkaConnection other = KafkaConnection.of(target.bootstrapServers());
+    RestoreOptions.Builder options =
+        RestoreOptions.builder()
+            .topics(TopicSelector.of(topic, null))
+            .topicMap(TopicMap.parse(topic + "=meta-dst"));
+
+    RestoreResult metadata = new Restore(repo, other, options.metadataOnly(true).build()).run();
+    assertThat(metadata.recordsSent()).isZero();
+    assertThat(metadata.createdTopics()).containsExactly("meta-dst");
+    assertThat(TopicContents.read(target.bootstrapServers(), "meta-dst")).isEmpty();
+    assertThat(GroupRestoreTest.readAsGroup(target.bootstrapServers(), "meta-dst", "meta-readers"))
+        .isEmpty();
+
+    RestoreResult data = new Restore(repo, other, options.metadataOnly(false).build()).run();
+    assertThat(data.recordsSent()).isEqualTo(10);
+    assertThat(data.notes())
+        .contains(
+            "topic meta-dst: backed-up configs applied after the data: retention.ms=315360000000");
+    assertThat(
+            TopicContents.read(target.bootstrapServers(), "meta-dst").stream()
+                .map(Entry::withoutOffset)
+                .toList())
+        .isEqualTo(
+            TopicContents.read(source.bootstrapServers(), topic).stream()
+                .map(Entry::withoutOffset)
+                .toList());
+    assertThat(GroupRestoreTest.readAsGroup(target.bootstrapServers(), "meta-dst", "meta-readers"))
+        .isEqualTo(GroupRestoreTest.readAsGroup(source.bootstrapServers(), topic, "meta-readers"));
+  }
 }
