@@ -167,4 +167,68 @@ class TargetClusterTest {
     assertThat(GroupRestoreTest.readAsGroup(target.bootstrapServers(), "meta-dst", "meta-readers"))
         .isEqualTo(GroupRestoreTest.readAsGroup(source.bootstrapServers(), topic, "meta-readers"));
   }
+
+  @Test
+  void aSnapshotOfTheRestoredClusterDiffersFromTheSourceOnlyInWhatTheRestoreSet(@TempDir Path dir)
+      throws Exception {
+    LocalKafka source = SharedKafka.primary();
+    LocalKafka target = SharedKafka.secondary();
+    String topic = "same-name";
+    try (var admin = Topics.admin(source.bootstrapServers())) {
+      admin
+          .createTopics(
+              List.of(
+                  new org.apache.kafka.clients.admin.NewTopic(topic, 3, (short) 1)
+                      .configs(
+                          java.util.Map.of(
+                              "retention.ms", "315360000000", "max.message.bytes", "2097152"))))
+          .all()
+          .get();
+    }
+    Topics.fill(
+        source.bootstrapServers(),
+        topic,
+        3,
+        0,
+        20,
+        (p, i) -> System.currentTimeMillis() - 1000L * i);
+    GroupRestoreTest.commit(
+        source,
+        "same-readers",
+        java.util.Map.of(GroupRestoreTest.tp(topic, 0), 7L, GroupRestoreTest.tp(topic, 2), 20L));
+    Repository repo = Repository.init(new FileSystemStorage(dir), SegmentSettings.defaults());
+    var before =
+        new Backup(
+                repo,
+                KafkaConnection.of(source.bootstrapServers()),
+                new BackupOptions(TopicSelector.of(topic, null), false))
+            .run()
+            .snapshot();
+    new Restore(
+            repo,
+            KafkaConnection.of(target.bootstrapServers()),
+            RestoreOptions.builder().topics(TopicSelector.of(topic, null)).build())
+        .run();
+    var after =
+        new Backup(
+                repo,
+                KafkaConnection.of(target.bootstrapServers()),
+                new BackupOptions(TopicSelector.of(topic, null), false))
+            .run()
+            .snapshot();
+
+    List<String> differences =
+        io.kbackup.metadata.SnapshotDiff.between(before, after).stream()
+            // cluster-wide state of two different test clusters is not the restore's doing
+            .filter(line -> line.contains(topic) || line.contains("same-readers"))
+            .toList();
+    assertThat(differences)
+        .containsExactly(
+            "~ topic same-name was deleted and created again (topic id "
+                + before.topics().get(0).topicId()
+                + " -> "
+                + after.topics().get(0).topicId()
+                + ")",
+            "+ topic same-name config message.timestamp.type=CreateTime");
+  }
 }
