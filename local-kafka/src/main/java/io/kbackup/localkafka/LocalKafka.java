@@ -35,12 +35,38 @@ public final class LocalKafka implements AutoCloseable {
   private Process process;
   private Thread shutdownHook;
 
+  private final int nodeId;
+  private final LocalKafka controller;
+
   private LocalKafka(Path dir, Map<String, String> overrides) throws IOException {
     this.dir = dir;
     this.clusterId = randomClusterId();
     this.brokerPort = freePort();
     this.controllerPort = freePort();
     this.overrides = new TreeMap<>(overrides);
+    this.nodeId = 1;
+    this.controller = null;
+  }
+
+  /** A broker-only node that joins the cluster of {@code controller}. */
+  private LocalKafka(Path dir, LocalKafka controller, int nodeId) throws IOException {
+    this.dir = dir;
+    this.clusterId = controller.clusterId;
+    this.brokerPort = freePort();
+    this.controllerPort = controller.controllerPort;
+    this.overrides = new TreeMap<>(controller.overrides);
+    this.nodeId = nodeId;
+    this.controller = controller;
+  }
+
+  /**
+   * Starts another broker (without a controller) in this cluster, with the given node id (2 and
+   * up), and waits until the cluster has {@code nodeId} brokers.
+   */
+  public LocalKafka addBroker(Path brokerDir, int nodeId) throws IOException {
+    LocalKafka broker = new LocalKafka(brokerDir, this, nodeId);
+    broker.startProcess();
+    return broker;
   }
 
   /** Starts a new cluster whose files live under {@code dir}. */
@@ -159,7 +185,7 @@ public final class LocalKafka implements AutoCloseable {
               "the local Kafka broker exited during start-up; see " + dir.resolve("broker.out"));
         }
         try {
-          if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
+          if (admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).size() >= nodeId) {
             return;
           }
         } catch (Exception e) {
@@ -181,12 +207,14 @@ public final class LocalKafka implements AutoCloseable {
 
   private void writeServerProperties(Path file, Path logDir) throws IOException {
     Map<String, String> config = new TreeMap<>();
-    config.put("process.roles", "broker,controller");
-    config.put("node.id", "1");
+    config.put("process.roles", controller == null ? "broker,controller" : "broker");
+    config.put("node.id", Integer.toString(nodeId));
     config.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
     config.put(
         "listeners",
-        "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        controller == null
+            ? "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort
+            : "PLAINTEXT://127.0.0.1:" + brokerPort);
     config.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
     config.put("controller.listener.names", "CONTROLLER");
     config.put("inter.broker.listener.name", "PLAINTEXT");
