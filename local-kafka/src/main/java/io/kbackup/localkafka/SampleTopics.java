@@ -1,11 +1,13 @@
 package io.kbackup.localkafka;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -14,6 +16,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -52,19 +55,25 @@ public final class SampleTopics {
           .all()
           .get();
     }
+    awaitLeaders(bootstrapServers, names(prefix));
     try (KafkaProducer<byte[], byte[]> producer = producer(bootstrapServers, null)) {
       long base = 1_600_000_000_000L; // September 2020: older than any retention
+      List<Future<RecordMetadata>> sent = new ArrayList<>();
       for (int p = 0; p < 3; p++) {
         for (int i = 0; i < ordersPerPartition; i++) {
-          producer.send(order(prefix + ORDERS, p, i, base + i * 1000L));
+          sent.add(producer.send(order(prefix + ORDERS, p, i, base + i * 1000L)));
         }
       }
       for (int i = 0; i < 20; i++) {
-        producer.send(
-            new ProducerRecord<>(
-                prefix + AUDIT, 0, null, bytes("user-" + (i % 3)), bytes("login " + i)));
+        sent.add(
+            producer.send(
+                new ProducerRecord<>(
+                    prefix + AUDIT, 0, null, bytes("user-" + (i % 3)), bytes("login " + i))));
       }
       producer.flush();
+      for (Future<RecordMetadata> f : sent) {
+        f.get(); // a record that was not written fails here, not later as a missing record
+      }
     }
     try (KafkaProducer<byte[], byte[]> tx = producer(bootstrapServers, "kbackup-sample-tx")) {
       tx.initTransactions();
@@ -99,6 +108,21 @@ public final class SampleTopics {
                   new OffsetAndMetadata(8)))
           .all()
           .get();
+    }
+  }
+
+  /** New topics are usable once every partition has a leader. */
+  private static void awaitLeaders(String bootstrap, List<String> topics) throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      for (int attempt = 0; attempt < 300; attempt++) {
+        var described = admin.describeTopics(topics).allTopicNames().get();
+        if (described.values().stream()
+            .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null))) {
+          return;
+        }
+        Thread.sleep(50);
+      }
+      throw new IllegalStateException("topics " + topics + " got no leaders");
     }
   }
 
