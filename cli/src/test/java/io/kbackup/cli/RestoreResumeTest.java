@@ -3,7 +3,6 @@ package io.kbackup.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kbackup.localkafka.LocalKafka;
-import io.kbackup.localkafka.SharedKafka;
 import io.kbackup.localkafka.TopicContents;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +32,13 @@ class RestoreResumeTest {
   @Test
   void aRestoreKilledTwiceAndRunAgainDeliversEveryRecordExactlyOnce(@TempDir Path dir)
       throws Exception {
-    LocalKafka kafka = SharedKafka.primary();
+    // its own broker: restores killed mid-flight should not leave state other tests meet
+    try (LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"))) {
+      run(kafka, dir);
+    }
+  }
+
+  private void run(LocalKafka kafka, Path dir) throws Exception {
     String source = "resume-source";
     String target = "resume-target";
     try (Admin admin =
