@@ -150,8 +150,10 @@ final class RestoreCommand implements Callable<Integer> {
       } else {
         print(printer, result);
       }
+      // the records are in, but a group left alone is work the operator must finish
+      boolean groupsSkipped = result.groups().stream().anyMatch(g -> g.skippedBecause() != null);
+      return groupsSkipped && !result.dryRun() ? io.kbackup.error.ExitCode.PARTIAL : 0;
     }
-    return 0;
   }
 
   private Integer replicationFactor() {

@@ -352,4 +352,39 @@ class CommandsTest {
         .startsWith(
             "kbackup: error: --include-file " + dir.resolve("nope.properties") + " does not exist");
   }
+
+  @Test
+  void aGroupActiveInTheTargetIsLeftAloneAndTheRestoreEndsAsPartial() throws Exception {
+    var props = new java.util.Properties();
+    props.put("bootstrap.servers", kafka.bootstrapServers());
+    props.put("group.id", "cmd-order-readers");
+    try (var active =
+        new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(
+            props,
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      active.subscribe(java.util.List.of("cmd-audit"));
+      java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
+      while (active.assignment().isEmpty() && java.time.Instant.now().isBefore(deadline)) {
+        active.poll(java.time.Duration.ofMillis(100));
+      }
+      CliRunner.Result r =
+          CliRunner.run(
+              "restore",
+              "--repo",
+              repo,
+              "-b",
+              kafka.bootstrapServers(),
+              "--topics",
+              "cmd-orders",
+              "--topic-map",
+              "cmd-orders=busy-orders");
+      assertThat(r.exitCode()).as(r.err()).isEqualTo(3);
+      assertThat(r.out())
+          .contains("restored 30 records")
+          .contains(
+              "note: consumer group cmd-order-readers was not changed: 1 active members in the target;"
+                  + " stop its consumers and run the same restore again with --groups 'cmd-order-readers'");
+    }
+  }
 }

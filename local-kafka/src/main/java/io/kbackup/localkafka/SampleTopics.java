@@ -93,6 +93,8 @@ public final class SampleTopics {
         } else {
           tx.commitTransaction();
         }
+        // the next transaction starts once this one's markers are written
+        awaitTransactionMarkers(bootstrapServers, prefix + PAYMENTS, 2);
       }
     }
     awaitTransactionMarkers(bootstrapServers, prefix + PAYMENTS, 2);
