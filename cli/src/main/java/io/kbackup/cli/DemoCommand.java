@@ -10,11 +10,9 @@ import io.kbackup.localkafka.LocalKafka;
 import io.kbackup.localkafka.SampleTopics;
 import io.kbackup.localkafka.TopicContents;
 import io.kbackup.repository.Repository;
-import io.kbackup.restore.ExistingDataPolicy;
 import io.kbackup.restore.Restore;
 import io.kbackup.restore.RestoreOptions;
 import io.kbackup.restore.RestoreResult;
-import io.kbackup.restore.TopicMap;
 import io.kbackup.segment.SegmentSettings;
 import io.kbackup.storage.FileSystemStorage;
 import java.nio.file.Files;
@@ -100,18 +98,7 @@ final class DemoCommand implements Callable<Integer> {
       out.line("deleted the topics in " + seconds(Duration.between(d0, Instant.now())));
 
       RestoreResult restore =
-          new Restore(
-                  repository,
-                  connection,
-                  new RestoreOptions(
-                      "latest",
-                      null,
-                      TopicSelector.all(),
-                      TopicMap.identity(),
-                      4,
-                      false,
-                      ExistingDataPolicy.FAIL))
-              .run();
+          new Restore(repository, connection, RestoreOptions.builder().build()).run();
       out.line(
           "restore: "
               + restore.recordsSent()

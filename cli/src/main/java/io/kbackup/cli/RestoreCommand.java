@@ -4,6 +4,7 @@ import io.kbackup.error.KbackupException;
 import io.kbackup.kafka.TopicSelector;
 import io.kbackup.repository.Repository;
 import io.kbackup.restore.ExistingDataPolicy;
+import io.kbackup.restore.PartitionCounts;
 import io.kbackup.restore.PartitionRestore;
 import io.kbackup.restore.PrincipalMap;
 import io.kbackup.restore.Restore;
@@ -101,6 +102,14 @@ final class RestoreCommand implements Callable<Integer> {
   Integer replicationFactor;
 
   @Option(
+      names = "--partitions",
+      paramLabel = "[TOPIC=]N",
+      description =
+          "Partition count of the topics the restore creates, at least the snapshot's; TOPIC=N"
+              + " for one topic of the snapshot; repeatable. Added partitions start empty.")
+  List<String> partitions = new ArrayList<>();
+
+  @Option(
       names = "--config",
       paramLabel = "KEY=VALUE",
       description =
@@ -137,6 +146,7 @@ final class RestoreCommand implements Callable<Integer> {
             .configOverrides(configOverrides())
             .principals(PrincipalMap.parse(principalMap))
             .metadataOnly(metadataOnly)
+            .partitions(PartitionCounts.parse(partitions))
             .build();
     if (parallelism < 1) {
       throw KbackupException.usage(

@@ -191,6 +191,52 @@ class BadInputTest {
   }
 
   @Test
+  void aPartitionCountThatDoesNotParseOrWouldDropPartitionsIsExit2AndCreatesNothing()
+      throws Exception {
+    String b = kafka.bootstrapServers();
+    assertOneClearError(
+        CliRunner.run(
+            "restore", "--repo", repo, "-b", b, "--topics", "bad-orders", "--partitions", "many"),
+        2,
+        "--partitions 'many' is not N or TOPIC=N with N at least 1");
+    assertOneClearError(
+        CliRunner.run(
+            "restore",
+            "--repo",
+            repo,
+            "-b",
+            b,
+            "--topics",
+            "bad-orders",
+            "--topic-map",
+            "bad-orders=bad-fewer",
+            "--partitions",
+            "2"),
+        2,
+        "--partitions asks for 2 partitions of topic bad-orders, which has 3 in the snapshot");
+    assertOneClearError(
+        CliRunner.run(
+            "restore",
+            "--repo",
+            repo,
+            "-b",
+            b,
+            "--topics",
+            "bad-orders",
+            "--topic-map",
+            "bad-orders=bad-fewer",
+            "--partitions",
+            "bad-audit=4"),
+        2,
+        "--partitions names topic bad-audit, which is not restored from");
+    try (var admin =
+        org.apache.kafka.clients.admin.Admin.create(
+            java.util.Map.<String, Object>of("bootstrap.servers", b))) {
+      assertThat(admin.listTopics().names().get()).doesNotContain("bad-fewer");
+    }
+  }
+
+  @Test
   void recordsRefusedByTheTargetNameThePartitionAndTheLikelyCause() {
     CliRunner.Result r =
         CliRunner.run(

@@ -259,7 +259,7 @@ public final class Restore {
           "create topic "
               + target
               + ": "
-              + t.partitionCount()
+              + options.partitions().countFor(t.name(), t.partitionCount())
               + " partitions, replication "
               + (options.replicationFactor() == null
                   ? "the cluster's default"
@@ -391,6 +391,16 @@ public final class Restore {
                 + snapshot.id(),
             "check the topic names in --topic-map against --topics and the snapshot");
       }
+    }
+    for (String source : options.partitions().namedTopics()) {
+      if (selected.stream().noneMatch(t -> t.name().equals(source))) {
+        throw KbackupException.usage(
+            "--partitions names topic " + source + ", which is not restored from " + snapshot.id(),
+            "name the topic as it is in the snapshot, before any --topic-map");
+      }
+    }
+    for (TopicSnapshot t : selected) {
+      options.partitions().countFor(t.name(), t.partitionCount());
     }
     return selected;
   }

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  * @param principals renames of principals in restored ACLs and quotas
  * @param metadataOnly create topics, ACLs and quotas but restore no records; a later restore of the
  *     data continues the same restore, sets the groups and finishes the topics' configs
+ * @param partitions partition counts of created topics, when more than the snapshot's
  */
 public record RestoreOptions(
     String snapshotId,
@@ -34,43 +35,20 @@ public record RestoreOptions(
     Integer replicationFactor,
     Map<String, String> configOverrides,
     PrincipalMap principals,
-    boolean metadataOnly) {
+    boolean metadataOnly,
+    PartitionCounts partitions) {
 
   public static final Pattern ALL_GROUPS = Pattern.compile(".*");
 
   public RestoreOptions {
     configOverrides = configOverrides == null ? Map.of() : Map.copyOf(configOverrides);
     principals = principals == null ? PrincipalMap.identity() : principals;
+    partitions = partitions == null ? PartitionCounts.asBackedUp() : partitions;
     if (metadataOnly && dataOnly) {
       throw KbackupException.usage(
           "--metadata-only and --data-only exclude each other",
           "restore the metadata first with --metadata-only, then the data with --data-only");
     }
-  }
-
-  /** Restores every consumer group of the snapshot along with the data, with no overrides. */
-  public RestoreOptions(
-      String snapshotId,
-      Instant toTime,
-      TopicSelector topics,
-      TopicMap topicMap,
-      int parallelism,
-      boolean dryRun,
-      ExistingDataPolicy existingData) {
-    this(
-        snapshotId,
-        toTime,
-        topics,
-        topicMap,
-        parallelism,
-        dryRun,
-        existingData,
-        ALL_GROUPS,
-        false,
-        null,
-        Map.of(),
-        PrincipalMap.identity(),
-        false);
   }
 
   /** Options with every default: the latest snapshot, all topics and groups, no renames. */
@@ -93,6 +71,7 @@ public record RestoreOptions(
     private Map<String, String> configOverrides = Map.of();
     private PrincipalMap principals = PrincipalMap.identity();
     private boolean metadataOnly;
+    private PartitionCounts partitions = PartitionCounts.asBackedUp();
 
     private Builder() {}
 
@@ -161,6 +140,11 @@ public record RestoreOptions(
       return this;
     }
 
+    public Builder partitions(PartitionCounts partitions) {
+      this.partitions = partitions;
+      return this;
+    }
+
     public RestoreOptions build() {
       return new RestoreOptions(
           snapshotId,
@@ -175,7 +159,8 @@ public record RestoreOptions(
           replicationFactor,
           configOverrides,
           principals,
-          metadataOnly);
+          metadataOnly,
+          partitions);
     }
   }
 }

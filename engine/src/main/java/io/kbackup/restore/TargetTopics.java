@@ -108,8 +108,20 @@ final class TargetTopics {
       Map<String, String> configs = creationConfigs(t);
       Optional<Short> replication =
           Optional.ofNullable(options.replicationFactor()).map(Integer::shortValue);
-      newTopics.add(
-          new NewTopic(target, Optional.of(t.partitionCount()), replication).configs(configs));
+      int partitions = options.partitions().countFor(t.name(), t.partitionCount());
+      newTopics.add(new NewTopic(target, Optional.of(partitions), replication).configs(configs));
+      if (partitions > t.partitionCount()) {
+        notes.add(
+            "topic "
+                + target
+                + " created with "
+                + partitions
+                + " partitions; partitions "
+                + t.partitionCount()
+                + " to "
+                + (partitions - 1)
+                + " start empty, and keyed producers will place keys differently than before");
+      }
     }
     if (newTopics.isEmpty()) {
       return;

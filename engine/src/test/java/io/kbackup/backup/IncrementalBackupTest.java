@@ -9,7 +9,6 @@ import io.kbackup.localkafka.SharedKafka;
 import io.kbackup.localkafka.TopicContents;
 import io.kbackup.repository.PartitionSnapshot;
 import io.kbackup.repository.Repository;
-import io.kbackup.restore.ExistingDataPolicy;
 import io.kbackup.restore.Restore;
 import io.kbackup.restore.RestoreOptions;
 import io.kbackup.restore.RestoreResult;
@@ -57,14 +56,12 @@ class IncrementalBackupTest {
     return new Restore(
             repo,
             KafkaConnection.of(kafka.bootstrapServers()),
-            new RestoreOptions(
-                snapshot,
-                null,
-                TopicSelector.of(topic, null),
-                TopicMap.parse(topic + "=" + target),
-                2,
-                false,
-                ExistingDataPolicy.FAIL))
+            RestoreOptions.builder()
+                .snapshot(snapshot)
+                .topics(TopicSelector.of(topic, null))
+                .topicMap(TopicMap.parse(topic + "=" + target))
+                .parallelism(2)
+                .build())
         .run();
   }
 

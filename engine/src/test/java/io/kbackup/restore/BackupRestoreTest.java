@@ -52,14 +52,10 @@ class BackupRestoreTest {
     return new Restore(
             repo,
             KafkaConnection.of(target.bootstrapServers()),
-            new RestoreOptions(
-                "latest",
-                null,
-                TopicSelector.of(topics, null),
-                TopicMap.parse(map),
-                4,
-                false,
-                ExistingDataPolicy.FAIL))
+            RestoreOptions.builder()
+                .topics(TopicSelector.of(topics, null))
+                .topicMap(TopicMap.parse(map))
+                .build())
         .run();
   }
 

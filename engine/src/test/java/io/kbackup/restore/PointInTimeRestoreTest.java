@@ -46,14 +46,13 @@ class PointInTimeRestoreTest {
 
     Instant time = Instant.ofEpochMilli(BASE + 50_010);
     RestoreOptions dryRun =
-        new RestoreOptions(
-            "latest",
-            time,
-            TopicSelector.of(topic, null),
-            TopicMap.parse(topic + "=pitr-restored"),
-            3,
-            true,
-            ExistingDataPolicy.FAIL);
+        RestoreOptions.builder()
+            .toTime(time)
+            .topics(TopicSelector.of(topic, null))
+            .topicMap(TopicMap.parse(topic + "=pitr-restored"))
+            .parallelism(3)
+            .dryRun(true)
+            .build();
     RestoreResult plan = new Restore(repo, connection, dryRun).run();
     // p0: i*1000 <= 50010 for i <= 50; p1: i*1000+10 <= 50010 for i <= 50; p2: stops at i = 30
     assertThat(plan.plan().stream().map(PartitionRestore::recordCount).toList())
@@ -69,14 +68,12 @@ class PointInTimeRestoreTest {
         new Restore(
                 repo,
                 connection,
-                new RestoreOptions(
-                    "latest",
-                    time,
-                    TopicSelector.of(topic, null),
-                    TopicMap.parse(topic + "=pitr-restored"),
-                    3,
-                    false,
-                    ExistingDataPolicy.FAIL))
+                RestoreOptions.builder()
+                    .toTime(time)
+                    .topics(TopicSelector.of(topic, null))
+                    .topicMap(TopicMap.parse(topic + "=pitr-restored"))
+                    .parallelism(3)
+                    .build())
             .run();
     assertThat(result.recordsSent()).isEqualTo(132);
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A topic replicated three times restores into a one-broker site with a replication factor it can
- * hold.
+ * hold, and into a topic with more partitions.
  */
 class SmallerClusterTest {
 
@@ -82,6 +82,36 @@ class SmallerClusterTest {
             .allSatisfy(p -> assertThat(p.replicas()).hasSize(1));
       }
       assertThat(TopicContents.read(small.bootstrapServers(), "replicated-dr"))
+          .isEqualTo(TopicContents.read(first.bootstrapServers(), "replicated"));
+
+      // more partitions than the source had: records keep their partition, the new ones are empty
+      RestoreResult wider =
+          new Restore(
+                  repo,
+                  KafkaConnection.of(small.bootstrapServers()),
+                  RestoreOptions.builder()
+                      .topics(TopicSelector.of("replicated", null))
+                      .topicMap(TopicMap.parse("replicated=replicated-wide"))
+                      .replicationFactor(1)
+                      .partitions(PartitionCounts.parse(List.of("replicated=5")))
+                      .build())
+              .run();
+      assertThat(wider.notes())
+          .contains(
+              "topic replicated-wide created with 5 partitions; partitions 3 to 4 start empty,"
+                  + " and keyed producers will place keys differently than before");
+      try (Admin admin = Topics.admin(small.bootstrapServers())) {
+        assertThat(
+                admin
+                    .describeTopics(List.of("replicated-wide"))
+                    .allTopicNames()
+                    .get()
+                    .get("replicated-wide")
+                    .partitions())
+            .hasSize(5);
+      }
+      assertThat(TopicContents.read(small.bootstrapServers(), "replicated-wide"))
+          .hasSize(90)
           .isEqualTo(TopicContents.read(first.bootstrapServers(), "replicated"));
     } finally {
       if (third != null) {

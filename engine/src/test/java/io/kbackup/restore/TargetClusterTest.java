@@ -41,14 +41,10 @@ class TargetClusterTest {
 
     KafkaConnection other = KafkaConnection.of(target.bootstrapServers());
     RestoreOptions options =
-        new RestoreOptions(
-            "latest",
-            null,
-            TopicSelector.all(),
-            TopicMap.parse(topic + "=orders-dr"),
-            2,
-            false,
-            ExistingDataPolicy.FAIL);
+        RestoreOptions.builder()
+            .topicMap(TopicMap.parse(topic + "=orders-dr"))
+            .parallelism(2)
+            .build();
     RestoreResult result = new Restore(repo, other, options).run();
     assertThat(result.recordsSent()).isEqualTo(1000);
     assertThat(result.createdTopics()).containsExactly("orders-dr");
@@ -67,14 +63,11 @@ class TargetClusterTest {
 
     // a different restore into the now non-empty topic is refused with a hint
     RestoreOptions other2 =
-        new RestoreOptions(
-            "latest",
-            java.time.Instant.now(),
-            TopicSelector.all(),
-            TopicMap.parse(topic + "=orders-dr"),
-            2,
-            false,
-            ExistingDataPolicy.FAIL);
+        RestoreOptions.builder()
+            .toTime(java.time.Instant.now())
+            .topicMap(TopicMap.parse(topic + "=orders-dr"))
+            .parallelism(2)
+            .build();
     assertThatThrownBy(() -> new Restore(repo, other, other2).run())
         .isInstanceOfSatisfying(
             KbackupException.class,
@@ -87,14 +80,12 @@ class TargetClusterTest {
 
     // told to append, it restores after the records already there
     RestoreOptions append =
-        new RestoreOptions(
-            "latest",
-            java.time.Instant.now(),
-            TopicSelector.all(),
-            TopicMap.parse(topic + "=orders-dr"),
-            2,
-            false,
-            ExistingDataPolicy.APPEND);
+        RestoreOptions.builder()
+            .toTime(java.time.Instant.now())
+            .topicMap(TopicMap.parse(topic + "=orders-dr"))
+            .parallelism(2)
+            .existingData(ExistingDataPolicy.APPEND)
+            .build();
     RestoreResult appended = new Restore(repo, other, append).run();
     assertThat(appended.recordsSent()).isEqualTo(1000);
     List<Entry> twice = TopicContents.read(target.bootstrapServers(), "orders-dr");
