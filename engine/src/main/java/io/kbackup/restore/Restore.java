@@ -2,6 +2,7 @@ package io.kbackup.restore;
 
 import io.kbackup.error.KbackupException;
 import io.kbackup.kafka.KafkaConnection;
+import io.kbackup.repository.GroupSnapshot;
 import io.kbackup.repository.Json;
 import io.kbackup.repository.PartitionSnapshot;
 import io.kbackup.repository.Repository;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -61,6 +63,17 @@ public final class Restore {
     List<TopicSnapshot> topics = selectTopics(snapshot);
     List<PartitionRestore> plan = plan(topics);
     List<String> notes = new ArrayList<>();
+    List<GroupSnapshot> groupsToSet = snapshot.groups();
+    if (options.toTime() != null && !options.dataOnly()) {
+      GroupsAtTime.Choice choice =
+          GroupsAtTime.choose(
+              repository.snapshots(),
+              snapshot,
+              options.toTime(),
+              topics.stream().map(TopicSnapshot::name).collect(Collectors.toSet()));
+      groupsToSet = choice.groups();
+      notes.addAll(choice.notes());
+    }
     try (Admin admin = kafka.admin()) {
       String clusterId = kafka.clusterId(admin);
       String stateId = stateId(snapshot, clusterId, plan);
@@ -110,7 +123,7 @@ public final class Restore {
         List<GroupOutcome> plannedGroups =
             options.dataOnly()
                 ? List.of()
-                : planGroups(admin, snapshot, plan, previous, targetEnds);
+                : planGroups(admin, groupsToSet, plan, previous, targetEnds);
         return new RestoreResult(
             snapshot.id(),
             stateId,
@@ -196,7 +209,7 @@ public final class Restore {
                 + " (name the groups with --groups to set them again)");
       }
       if (!options.dataOnly() && !completedBefore) {
-        groups = restoreGroups(admin, snapshot, plan, done);
+        groups = restoreGroups(admin, groupsToSet, plan, done);
         groups.stream()
             .filter(g -> g.skippedBecause() != null)
             .forEach(
@@ -283,7 +296,7 @@ public final class Restore {
    */
   private List<GroupOutcome> planGroups(
       Admin admin,
-      SnapshotManifest snapshot,
+      List<GroupSnapshot> snapshotGroups,
       List<PartitionRestore> plan,
       RestoreState previous,
       Map<TopicPartition, Long> targetEnds) {
@@ -314,12 +327,12 @@ public final class Restore {
           }
         };
     return new GroupRestore(kafka, options.groups())
-        .run(admin, snapshot.groups(), targets, predicted, false);
+        .run(admin, snapshotGroups, targets, predicted, false);
   }
 
   private List<GroupOutcome> restoreGroups(
       Admin admin,
-      SnapshotManifest snapshot,
+      List<GroupSnapshot> snapshotGroups,
       List<PartitionRestore> plan,
       List<RestoreState.Partition> done) {
     Map<TopicPartition, TopicPartition> targets = new HashMap<>();
@@ -333,7 +346,7 @@ public final class Restore {
     return new GroupRestore(kafka, options.groups())
         .run(
             admin,
-            snapshot.groups(),
+            snapshotGroups,
             targets,
             (tp, offset) -> translators.get(tp).translate(offset),
             true);
