@@ -2,6 +2,7 @@ package io.kbackup.cli;
 
 import io.kbackup.error.ExitCode;
 import io.kbackup.error.KbackupException;
+import io.kbackup.kafka.KafkaConnection;
 import io.kbackup.repository.Version;
 import java.io.PrintWriter;
 import org.apache.logging.log4j.Level;
@@ -86,6 +87,10 @@ public final class Main implements Runnable {
       return "kbackup: error: "
           + k.getMessage()
           + (k.hint() == null ? "" : System.lineSeparator() + "  hint: " + k.hint());
+    }
+    KbackupException denied = KafkaConnection.accessDenied(null, e);
+    if (denied != null) {
+      return describe(denied);
     }
     if (e instanceof java.nio.file.AccessDeniedException a) {
       return "kbackup: error: permission denied: "

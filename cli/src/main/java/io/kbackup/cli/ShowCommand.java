@@ -1,6 +1,7 @@
 package io.kbackup.cli;
 
 import io.kbackup.error.KbackupException;
+import io.kbackup.repository.ClusterMetadata;
 import io.kbackup.repository.GroupOffset;
 import io.kbackup.repository.GroupSnapshot;
 import io.kbackup.repository.IncludedFile;
@@ -20,10 +21,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** Prints what one snapshot holds: its topics with their configs, and its consumer groups. */
+/**
+ * Prints what one snapshot holds: its topics with their configs, its consumer groups, and the
+ * cluster's ACLs, quotas, SCRAM users and broker configs.
+ */
 @Command(
     name = "show",
-    description = "Show what a snapshot holds: topics, configs and consumer groups.")
+    description =
+        "Show what a snapshot holds: topics, configs, consumer groups, ACLs, quotas and broker"
+            + " configs.")
 final class ShowCommand implements Callable<Integer> {
 
   @Mixin RepositoryOption repo;
@@ -82,20 +88,26 @@ final class ShowCommand implements Callable<Integer> {
       out.line("  records     " + s.recordCount() + " in " + s.partitionCount() + " partitions");
       out.line("  stored      " + Printer.bytes(s.storedBytes()));
       out.line("  ACLs        " + s.cluster().acls().size());
+      s.cluster().acls().forEach(a -> out.line("    " + acl(a)));
       out.line("  quotas      " + s.cluster().quotas().size() + " client entities");
+      s.cluster().quotas().forEach(q -> out.line("    " + quota(q)));
       out.line("  SCRAM users " + s.cluster().scramUsers().stream().map(u -> u.name()).toList());
-      s.cluster()
-          .brokerConfigs()
+      new java.util.TreeMap<>(s.cluster().brokerConfigs())
           .forEach(
-              (broker, configs) ->
-                  out.line(
-                      "  broker "
-                          + (broker.isEmpty() ? "defaults" : broker)
-                          + " dynamic configs: "
-                          + configs.stream()
-                              .map(
-                                  c -> c.name() + "=" + (c.sensitive() ? "(sensitive)" : c.value()))
-                              .toList()));
+              (broker, configs) -> {
+                String name = broker.isEmpty() ? "broker defaults" : "broker " + broker;
+                Map<Boolean, List<ClusterMetadata.ConfigValue>> byOrigin =
+                    configs.stream()
+                        .collect(
+                            Collectors.partitioningBy(
+                                c -> c.source() != null && c.source().startsWith("STATIC")));
+                if (!byOrigin.get(false).isEmpty()) {
+                  out.line("  " + name + " dynamic configs: " + values(byOrigin.get(false)));
+                }
+                if (!byOrigin.get(true).isEmpty()) {
+                  out.line("  " + name + " server.properties: " + values(byOrigin.get(true)));
+                }
+              });
       s.cluster().notes().forEach(n -> out.line("  note: " + n));
       s.files().forEach(f -> out.line("  file        " + f.name() + " (" + f.size() + " bytes)"));
       out.line("");
@@ -132,6 +144,40 @@ final class ShowCommand implements Callable<Integer> {
       out.table(List.of("GROUP", "STATE", "COMMITTED OFFSETS"), groups);
     }
     return 0;
+  }
+
+  private static String acl(ClusterMetadata.AclEntry a) {
+    return a.principal()
+        + " "
+        + a.permission()
+        + " "
+        + a.operation()
+        + " on "
+        + a.resourceType()
+        + " "
+        + a.resourceName()
+        + " ("
+        + a.patternType()
+        + ") from "
+        + a.host();
+  }
+
+  private static String quota(ClusterMetadata.QuotaEntry q) {
+    return new java.util.TreeMap<>(q.entity())
+            .entrySet().stream()
+                .map(e -> e.getKey() + "=" + (e.getValue() == null ? "(default)" : e.getValue()))
+                .collect(Collectors.joining(","))
+        + ": "
+        + new java.util.TreeMap<>(q.values())
+            .entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(", "));
+  }
+
+  private static List<String> values(List<ClusterMetadata.ConfigValue> configs) {
+    return configs.stream()
+        .map(c -> c.name() + "=" + (c.sensitive() ? "(sensitive)" : c.value()))
+        .toList();
   }
 
   private static String offset(GroupOffset o) {

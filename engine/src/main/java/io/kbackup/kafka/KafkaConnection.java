@@ -21,6 +21,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -116,6 +118,10 @@ public final class KafkaConnection {
   }
 
   public KbackupException unreachable(Throwable cause) {
+    KbackupException denied = accessDenied("reach the cluster", cause);
+    if (denied != null) {
+      return denied;
+    }
     return new KbackupException(
         ExitCode.FAILED,
         "cannot reach Kafka at " + bootstrapServers + " within " + timeout.toSeconds() + " s",
@@ -139,10 +145,41 @@ public final class KafkaConnection {
 
   /** A request Kafka answered with an error, as a one-line failure naming what was asked. */
   public KbackupException refused(String what, Throwable cause) {
+    KbackupException denied = accessDenied(what, cause);
+    if (denied != null) {
+      return denied;
+    }
     return KbackupException.failed(
         "Kafka refused to " + what + ": " + cause.getMessage(),
         "check the cluster's state and the permissions of the client",
         cause);
+  }
+
+  /**
+   * The failure of a client whose credentials Kafka rejected, or whose principal lacks a
+   * permission, found anywhere in the cause chain; null for any other failure.
+   *
+   * @param what what was asked, or null when unknown
+   */
+  public static KbackupException accessDenied(String what, Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof AuthenticationException) {
+        return KbackupException.failed(
+            "Kafka rejected the client's credentials: " + t.getMessage(),
+            "check security.protocol, sasl.mechanism and sasl.jaas.config (or the TLS settings) in"
+                + " --command-config",
+            cause);
+      }
+      if (t instanceof AuthorizationException) {
+        return KbackupException.failed(
+            (what == null ? "not authorized: " : "not authorized to " + what + ": ")
+                + t.getMessage(),
+            "grant the client's principal the ACLs kbackup needs (see docs/ERRORS.md), or use a"
+                + " principal that has them",
+            cause);
+      }
+    }
+    return null;
   }
 
   /** Waits for an admin result; failures become a one-line error naming what was asked. */

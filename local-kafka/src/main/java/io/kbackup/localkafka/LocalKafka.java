@@ -32,18 +32,21 @@ public final class LocalKafka implements AutoCloseable {
   private final int brokerPort;
   private final int controllerPort;
   private final Map<String, String> overrides;
+  private final Map<String, String> saslUsers;
   private Process process;
   private Thread shutdownHook;
 
   private final int nodeId;
   private final LocalKafka controller;
 
-  private LocalKafka(Path dir, Map<String, String> overrides) throws IOException {
+  private LocalKafka(Path dir, Map<String, String> overrides, Map<String, String> saslUsers)
+      throws IOException {
     this.dir = dir;
     this.clusterId = randomClusterId();
     this.brokerPort = freePort();
     this.controllerPort = freePort();
     this.overrides = new TreeMap<>(overrides);
+    this.saslUsers = new TreeMap<>(saslUsers);
     this.nodeId = 1;
     this.controller = null;
   }
@@ -55,6 +58,7 @@ public final class LocalKafka implements AutoCloseable {
     this.brokerPort = freePort();
     this.controllerPort = controller.controllerPort;
     this.overrides = new TreeMap<>(controller.overrides);
+    this.saslUsers = controller.saslUsers;
     this.nodeId = nodeId;
     this.controller = controller;
   }
@@ -76,9 +80,55 @@ public final class LocalKafka implements AutoCloseable {
 
   /** Starts a new cluster with extra broker settings. */
   public static LocalKafka start(Path dir, Map<String, String> brokerConfig) throws IOException {
-    LocalKafka kafka = new LocalKafka(dir, brokerConfig);
+    LocalKafka kafka = new LocalKafka(dir, brokerConfig, Map.of());
     kafka.startProcess();
     return kafka;
+  }
+
+  /**
+   * Starts a new cluster whose clients must authenticate with SASL/PLAIN as one of the users (name
+   * to password), or as {@link #ADMIN}, a super user. The controller listener stays unauthenticated
+   * on loopback, so its principal is {@code User:ANONYMOUS}.
+   */
+  public static LocalKafka startWithSasl(
+      Path dir, Map<String, String> users, Map<String, String> brokerConfig) throws IOException {
+    Map<String, String> all = new TreeMap<>(users);
+    all.put(ADMIN, Uuid.randomUuid().toString());
+    LocalKafka kafka = new LocalKafka(dir, brokerConfig, all);
+    kafka.startProcess();
+    return kafka;
+  }
+
+  /** The super user of a cluster started with SASL. */
+  public static final String ADMIN = "admin";
+
+  /** Client properties that authenticate as the user with SASL/PLAIN. */
+  public static Properties saslClient(String user, String password) {
+    Properties p = new Properties();
+    p.put("security.protocol", "SASL_PLAINTEXT");
+    p.put("sasl.mechanism", "PLAIN");
+    p.put("sasl.jaas.config", plainLogin(user, password));
+    return p;
+  }
+
+  /** Client properties of the super user; empty for a cluster without SASL. */
+  public Properties adminClient() {
+    return saslUsers.isEmpty() ? new Properties() : saslClient(ADMIN, saslUsers.get(ADMIN));
+  }
+
+  /** Client properties that reach this cluster as the super user, bootstrap servers included. */
+  public Properties client() {
+    Properties p = adminClient();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    return p;
+  }
+
+  private static String plainLogin(String user, String password) {
+    return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+        + user
+        + "\" password=\""
+        + password
+        + "\";";
   }
 
   public String bootstrapServers() {
@@ -174,7 +224,7 @@ public final class LocalKafka implements AutoCloseable {
 
   private void awaitReady() throws IOException {
     Instant deadline = Instant.now().plus(START_TIMEOUT);
-    Properties props = new Properties();
+    Properties props = adminClient();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
@@ -236,12 +286,35 @@ public final class LocalKafka implements AutoCloseable {
     // the demo must not lose data to a retention check that fires at a random moment
     config.put("log.initial.task.delay.ms", "3600000");
     config.put("log.retention.check.interval.ms", "3600000");
+    if (!saslUsers.isEmpty()) {
+      useSasl(config);
+    }
     config.putAll(overrides);
     try (Writer out = Files.newBufferedWriter(file)) {
       for (Map.Entry<String, String> e : config.entrySet()) {
         out.write(e.getKey() + "=" + e.getValue().replace("\\", "\\\\") + "\n");
       }
     }
+  }
+
+  /** The client listener authenticates with SASL/PLAIN; the brokers talk to each other over it. */
+  private void useSasl(Map<String, String> config) {
+    String listener = "SASL_PLAINTEXT://127.0.0.1:" + brokerPort;
+    config.put(
+        "listeners",
+        controller == null ? listener + ",CONTROLLER://127.0.0.1:" + controllerPort : listener);
+    config.put("advertised.listeners", listener);
+    config.put("inter.broker.listener.name", "SASL_PLAINTEXT");
+    config.put(
+        "listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+    config.put("sasl.enabled.mechanisms", "PLAIN");
+    config.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+    config.put("super.users", "User:" + ADMIN + ";User:ANONYMOUS");
+    StringBuilder users = new StringBuilder(plainLogin(ADMIN, saslUsers.get(ADMIN)));
+    users.setLength(users.length() - 1);
+    saslUsers.forEach(
+        (u, pw) -> users.append(" user_").append(u).append("=\"").append(pw).append('"'));
+    config.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", users.append(';').toString());
   }
 
   private String log4jConfig() {

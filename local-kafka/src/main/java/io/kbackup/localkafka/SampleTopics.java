@@ -43,7 +43,15 @@ public final class SampleTopics {
 
   public static void write(String bootstrapServers, String prefix, int ordersPerPartition)
       throws Exception {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+    Properties client = new Properties();
+    client.put("bootstrap.servers", bootstrapServers);
+    write(client, prefix, ordersPerPartition);
+  }
+
+  /** Writes the sample topics with these client properties, which name the bootstrap servers. */
+  public static void write(Properties client, String prefix, int ordersPerPartition)
+      throws Exception {
+    try (Admin admin = Admin.create(client)) {
       admin
           .createTopics(
               List.of(
@@ -55,8 +63,8 @@ public final class SampleTopics {
           .all()
           .get();
     }
-    awaitLeaders(bootstrapServers, names(prefix));
-    try (KafkaProducer<byte[], byte[]> producer = producer(bootstrapServers, null)) {
+    awaitLeaders(client, names(prefix));
+    try (KafkaProducer<byte[], byte[]> producer = producer(client, null)) {
       long base = 1_600_000_000_000L; // September 2020: older than any retention
       List<Future<RecordMetadata>> sent = new ArrayList<>();
       for (int p = 0; p < 3; p++) {
@@ -75,7 +83,7 @@ public final class SampleTopics {
         f.get(); // a record that was not written fails here, not later as a missing record
       }
     }
-    try (KafkaProducer<byte[], byte[]> tx = producer(bootstrapServers, "kbackup-sample-tx")) {
+    try (KafkaProducer<byte[], byte[]> tx = producer(client, "kbackup-sample-tx")) {
       tx.initTransactions();
       for (int t = 0; t < 4; t++) {
         tx.beginTransaction();
@@ -94,12 +102,12 @@ public final class SampleTopics {
           tx.commitTransaction();
         }
         // the next transaction starts once this one's markers are written
-        awaitTransactionMarkers(bootstrapServers, prefix + PAYMENTS, 2);
+        awaitTransactionMarkers(client, prefix + PAYMENTS, 2);
       }
     }
-    awaitTransactionMarkers(bootstrapServers, prefix + PAYMENTS, 2);
+    awaitTransactionMarkers(client, prefix + PAYMENTS, 2);
     // a consumer group halfway through the orders, and one past the aborted payments
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+    try (Admin admin = Admin.create(client)) {
       admin
           .alterConsumerGroupOffsets(
               prefix + "order-readers",
@@ -114,8 +122,8 @@ public final class SampleTopics {
   }
 
   /** New topics are usable once every partition has a leader. */
-  private static void awaitLeaders(String bootstrap, List<String> topics) throws Exception {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+  private static void awaitLeaders(Properties client, List<String> topics) throws Exception {
+    try (Admin admin = Admin.create(client)) {
       for (int attempt = 0; attempt < 300; attempt++) {
         var described = admin.describeTopics(topics).allTopicNames().get();
         if (described.values().stream()
@@ -129,9 +137,9 @@ public final class SampleTopics {
   }
 
   /** Commit returns before the markers are written; wait until every partition is stable. */
-  private static void awaitTransactionMarkers(String bootstrap, String topic, int partitions)
+  private static void awaitTransactionMarkers(Properties client, String topic, int partitions)
       throws Exception {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+    try (Admin admin = Admin.create(client)) {
       Map<TopicPartition, OffsetSpec> request = new HashMap<>();
       for (int p = 0; p < partitions; p++) {
         request.put(new TopicPartition(topic, p), OffsetSpec.latest());
@@ -199,9 +207,9 @@ public final class SampleTopics {
     return new ProducerRecord<>(topic, partition, ts, key, value, headers);
   }
 
-  private static KafkaProducer<byte[], byte[]> producer(String bootstrap, String transactionalId) {
+  private static KafkaProducer<byte[], byte[]> producer(Properties client, String transactionalId) {
     Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.putAll(client);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     if (transactionalId != null) {

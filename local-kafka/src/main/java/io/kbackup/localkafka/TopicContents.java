@@ -39,12 +39,19 @@ public final class TopicContents {
   private TopicContents() {}
 
   public static List<Entry> read(String bootstrapServers, String topic) {
+    Properties client = new Properties();
+    client.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return read(client, topic);
+  }
+
+  /** Reads with these client properties, which name the bootstrap servers. */
+  public static List<Entry> read(Properties client, String topic) {
     Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.putAll(client);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     List<Entry> entries = new ArrayList<>();
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers));
+    try (Admin admin = Admin.create(client);
         KafkaConsumer<byte[], byte[]> consumer =
             new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions =
