@@ -26,6 +26,7 @@ import picocli.CommandLine.ScopeType;
       DiffCommand.class,
       BrokerConfigCommand.class,
       CatCommand.class,
+      VerifyCommand.class,
       RestoreCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class

@@ -1,0 +1,328 @@
+package io.kbackup.verify;
+
+import io.kbackup.error.CorruptDataException;
+import io.kbackup.error.KbackupException;
+import io.kbackup.repository.IncludedFile;
+import io.kbackup.repository.PartitionSnapshot;
+import io.kbackup.repository.Repository;
+import io.kbackup.repository.RepositoryConfig;
+import io.kbackup.repository.SnapshotManifest;
+import io.kbackup.repository.TopicSnapshot;
+import io.kbackup.segment.SegmentInfo;
+import io.kbackup.segment.SegmentRanges;
+import io.kbackup.storage.ObjectInfo;
+import io.kbackup.storage.ObjectNotFoundException;
+import io.kbackup.storage.Storage;
+import io.kbackup.verify.Problem.Kind;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Verifies a repository without Kafka. Level 1: the config and every manifest are sound, and every
+ * object a snapshot needs exists with its recorded size. Level 2 adds: every byte of the data
+ * objects read and checked against its SHA-256 and CRC32C, every record decoded, indexes compared
+ * with their segments and each partition's record count recomputed. A segment shared by many
+ * snapshots is read once.
+ */
+public final class Verifier {
+
+  private static final Pattern SNAPSHOT_ID = Pattern.compile("[A-Za-z0-9._-]+");
+
+  private final Storage storage;
+  private final Clock clock;
+  private final Set<Problem> problems = new LinkedHashSet<>();
+  private long bytesRead;
+
+  public Verifier(Storage storage) {
+    this(storage, Clock.systemUTC());
+  }
+
+  /** With a clock that dates the verification state, for tests. */
+  public Verifier(Storage storage, Clock clock) {
+    this.storage = storage;
+    this.clock = clock;
+  }
+
+  /**
+   * Runs the verification.
+   *
+   * @throws KbackupException when there is no repository (exit 10), a newer format (exit 1) or no
+   *     such snapshot (exit 2); damage is reported in the result, not thrown
+   */
+  public VerifyReport run(VerifyOptions options) throws IOException {
+    problems.clear();
+    bytesRead = 0;
+    Repository repo;
+    try {
+      repo = Repository.open(storage);
+    } catch (CorruptDataException e) {
+      problems.add(corrupt(Repository.CONFIG_KEY, e));
+      return report(options, List.of(), 0, List.of());
+    }
+    checkConfig(repo.config());
+    Map<String, SnapshotManifest> manifests = manifests(repo, options.snapshot());
+    Map<SegmentInfo, Listing> segments = new LinkedHashMap<>();
+    Set<IncludedFile> files = new LinkedHashSet<>();
+    manifests.forEach(
+        (key, m) -> {
+          ManifestChecks.check(key, m, problems::add);
+          for (TopicSnapshot t : m.topics()) {
+            for (PartitionSnapshot p : t.partitions()) {
+              String tp = ManifestChecks.topicPartition(t.name(), p.partition());
+              p.segments()
+                  .forEach(
+                      s ->
+                          segments
+                              .computeIfAbsent(s, x -> new Listing(tp))
+                              .snapshots()
+                              .add(m.id()));
+            }
+          }
+          files.addAll(m.files());
+        });
+    Set<String> damaged = new HashSet<>();
+    for (Map.Entry<SegmentInfo, Listing> e : segments.entrySet()) {
+      SegmentInfo s = e.getKey();
+      String tp = e.getValue().topicPartition();
+      boolean segment = present(s.key(), s.size(), s, tp);
+      if (!present(s.indexKey(), s.indexSize(), s, tp) || !segment) {
+        damaged.add(s.key());
+      }
+    }
+    for (IncludedFile f : files) {
+      if (!present(f.key(), f.size(), null, null)) {
+        damaged.add(f.key());
+      }
+    }
+    List<String> read = List.of();
+    if (options.level() >= 2) {
+      read = readData(options, manifests, segments, files, damaged);
+    }
+    List<String> ids = manifests.values().stream().map(SnapshotManifest::id).toList();
+    return report(options, ids, segments.size(), read);
+  }
+
+  private VerifyReport report(
+      VerifyOptions options, List<String> ids, int segments, List<String> read) {
+    return new VerifyReport(
+        options.level(), ids, segments, read, bytesRead, new ArrayList<>(problems));
+  }
+
+  private List<String> readData(
+      VerifyOptions options,
+      Map<String, SnapshotManifest> manifests,
+      Map<SegmentInfo, Listing> segments,
+      Set<IncludedFile> files,
+      Set<String> damaged)
+      throws IOException {
+    VerifyState state = VerifyState.load(storage);
+    Set<String> keys = new LinkedHashSet<>();
+    segments.keySet().forEach(s -> keys.add(s.key()));
+    files.forEach(f -> keys.add(f.key()));
+    Set<String> selected =
+        new LinkedHashSet<>(
+            options.subset() == null
+                ? keys
+                : options.subset().select(List.copyOf(keys), state.lastVerified()));
+    for (Map.Entry<SegmentInfo, Listing> e : segments.entrySet()) {
+      if (selected.contains(e.getKey().key())) {
+        SegmentCheck check = new SegmentCheck(storage, e.getKey(), e.getValue());
+        List<Problem> found = check.run();
+        bytesRead += check.bytesRead();
+        problems.addAll(found);
+        if (!found.isEmpty()) {
+          damaged.add(e.getKey().key());
+        }
+      }
+    }
+    for (IncludedFile f : files) {
+      if (selected.contains(f.key()) && !fileIsSound(f)) {
+        damaged.add(f.key());
+      }
+    }
+    for (Map.Entry<String, SnapshotManifest> m : manifests.entrySet()) {
+      checkRecordCounts(m.getKey(), m.getValue(), selected, damaged);
+    }
+    Instant now = clock.instant();
+    for (String key : selected) {
+      if (!damaged.contains(key)) {
+        state.verified(key, now);
+      }
+    }
+    if (options.snapshot() == null) {
+      state.retainOnly(keys);
+    }
+    state.save(storage);
+    return List.copyOf(selected);
+  }
+
+  /** Level 1 for one object: it exists with its recorded size. */
+  private boolean present(String key, long size, SegmentInfo segment, String tp)
+      throws IOException {
+    Optional<ObjectInfo> info = storage.stat(key);
+    String detail;
+    Kind kind;
+    if (info.isEmpty()) {
+      kind = Kind.MISSING;
+      detail = "missing";
+    } else if (info.get().size() != size) {
+      kind = Kind.SIZE_MISMATCH;
+      detail = "size is " + info.get().size() + " bytes, the manifest says " + size;
+    } else {
+      return true;
+    }
+    problems.add(
+        segment == null
+            ? Problem.of(kind, key, detail)
+            : Problem.of(kind, key, tp, segment.firstOffset(), segment.lastOffset(), detail));
+    return false;
+  }
+
+  private boolean fileIsSound(IncludedFile f) throws IOException {
+    String digest;
+    try (DigestingStream in = new DigestingStream(storage.get(f.key()))) {
+      in.drain();
+      bytesRead += in.count();
+      digest = in.hexDigest();
+    } catch (ObjectNotFoundException e) {
+      return false; // reported by the level-1 check
+    }
+    if (!digest.equals(f.sha256())) {
+      problems.add(
+          Problem.of(
+              Kind.DIGEST_MISMATCH,
+              f.key(),
+              SegmentCheck.digestDetail(digest, "the manifest says", f.sha256())));
+      return false;
+    }
+    return true;
+  }
+
+  /** For partitions whose segments were all read sound: the records in range match the count. */
+  private void checkRecordCounts(
+      String key, SnapshotManifest m, Set<String> read, Set<String> damaged) throws IOException {
+    for (TopicSnapshot t : m.topics()) {
+      for (PartitionSnapshot p : t.partitions()) {
+        boolean sound =
+            p.segments().stream()
+                .allMatch(s -> read.contains(s.key()) && !damaged.contains(s.key()));
+        if (!sound || p.endOffset() < p.startOffset()) {
+          continue;
+        }
+        long found =
+            SegmentRanges.cut(storage, p.segments(), p.startOffset(), p.endOffset(), null)
+                .recordCount();
+        if (found != p.recordCount()) {
+          problems.add(
+              Problem.of(
+                  Kind.INCONSISTENT,
+                  key,
+                  ManifestChecks.topicPartition(t.name(), p.partition()),
+                  p.startOffset(),
+                  p.endOffset() - 1,
+                  "the segments hold "
+                      + found
+                      + " records in ["
+                      + p.startOffset()
+                      + ", "
+                      + p.endOffset()
+                      + "), the manifest says "
+                      + p.recordCount()));
+        }
+      }
+    }
+  }
+
+  private void checkConfig(RepositoryConfig config) {
+    List<String> wrong = new ArrayList<>();
+    try {
+      UUID.fromString(config.id());
+    } catch (IllegalArgumentException | NullPointerException e) {
+      wrong.add("id");
+    }
+    try {
+      Instant.parse(config.createdAt());
+    } catch (DateTimeParseException | NullPointerException e) {
+      wrong.add("createdAt");
+    }
+    if (config.batchBytes() <= 0 || config.segmentBytes() <= 0) {
+      wrong.add("batch or segment size");
+    }
+    if (!wrong.isEmpty()) {
+      problems.add(
+          Problem.of(
+              Kind.CORRUPT, Repository.CONFIG_KEY, "has no valid " + String.join(", ", wrong)));
+    }
+  }
+
+  /** The manifests to verify by key; those that do not parse are reported and left out. */
+  private Map<String, SnapshotManifest> manifests(Repository repo, String wanted)
+      throws IOException {
+    Map<String, SnapshotManifest> result = new LinkedHashMap<>();
+    if (wanted != null && !wanted.equals("latest")) {
+      read(repo, wanted, Repository.SNAPSHOTS_PREFIX + wanted + ".json", result);
+      return result;
+    }
+    for (ObjectInfo info : storage.list(Repository.SNAPSHOTS_PREFIX)) {
+      String key = info.key();
+      if (!key.endsWith(".json")) {
+        continue;
+      }
+      String id = key.substring(Repository.SNAPSHOTS_PREFIX.length(), key.length() - 5);
+      if (SNAPSHOT_ID.matcher(id).matches()) {
+        read(repo, id, key, result);
+      } else {
+        problems.add(Problem.of(Kind.CORRUPT, key, "is not named like a snapshot manifest"));
+      }
+    }
+    if (wanted == null) {
+      return result;
+    }
+    if (result.isEmpty() && problems.isEmpty()) {
+      repo.snapshot(wanted); // says that there is no snapshot yet
+    }
+    Optional<Map.Entry<String, SnapshotManifest>> newest =
+        result.entrySet().stream()
+            .filter(e -> parses(e.getValue().createdAt()))
+            .max(
+                Comparator.comparing(
+                        (Map.Entry<String, SnapshotManifest> e) -> e.getValue().created())
+                    .thenComparing(e -> e.getValue().id()));
+    return newest.map(e -> Map.of(e.getKey(), e.getValue())).orElse(Map.of());
+  }
+
+  private void read(Repository repo, String id, String key, Map<String, SnapshotManifest> into)
+      throws IOException {
+    try {
+      into.put(key, repo.snapshot(id));
+    } catch (CorruptDataException e) {
+      problems.add(corrupt(key, e));
+    }
+  }
+
+  private static boolean parses(String instant) {
+    try {
+      Instant.parse(instant);
+      return true;
+    } catch (DateTimeParseException | NullPointerException e) {
+      return false;
+    }
+  }
+
+  private static Problem corrupt(String key, CorruptDataException e) {
+    return Problem.of(Kind.CORRUPT, key, SegmentCheck.detail(e, key));
+  }
+}
