@@ -1,0 +1,171 @@
+package io.kbackup.cli;
+
+import static io.kbackup.cli.BadInputTest.assertOneClearError;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kbackup.localkafka.LocalKafka;
+import io.kbackup.localkafka.SampleTopics;
+import io.kbackup.localkafka.SharedKafka;
+import io.kbackup.repository.PartitionSnapshot;
+import io.kbackup.repository.Repository;
+import io.kbackup.repository.SnapshotManifest;
+import io.kbackup.repository.TopicSnapshot;
+import io.kbackup.segment.SegmentInfo;
+import io.kbackup.storage.FileSystemStorage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VerifyCommandTest {
+
+  static final String ORDERS = "vc-" + SampleTopics.ORDERS;
+  static LocalKafka kafka;
+  @TempDir static Path dir;
+  static Path repo;
+  static SnapshotManifest snapshot;
+
+  @BeforeAll
+  static void backUp() throws Exception {
+    kafka = SharedKafka.primary();
+    SampleTopics.write(kafka.bootstrapServers(), "vc-", 10);
+    repo = dir.resolve("repo");
+    assertThat(CliRunner.run("init", "--repo", repo.toString()).exitCode()).isZero();
+    CliRunner.Result backup =
+        CliRunner.run(
+            "backup",
+            "--repo",
+            repo.toString(),
+            "-b",
+            kafka.bootstrapServers(),
+            "--topics",
+            "vc-.*");
+    assertThat(backup.exitCode()).as(backup.err()).isZero();
+    try (Repository r = Repository.open(new FileSystemStorage(repo))) {
+      snapshot = r.latestSnapshot().orElseThrow();
+    }
+  }
+
+  static SegmentInfo ordersSegment() {
+    TopicSnapshot orders =
+        snapshot.topics().stream().filter(t -> t.name().equals(ORDERS)).findFirst().orElseThrow();
+    PartitionSnapshot p0 = orders.partitions().get(0);
+    return p0.segments().get(0);
+  }
+
+  static Path copy(Path to) throws Exception {
+    try (Stream<Path> files = Files.walk(repo)) {
+      for (Path f : files.toList()) {
+        Path target = to.resolve(repo.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target);
+        }
+      }
+    }
+    return to;
+  }
+
+  @Test
+  void aSoundRepositoryIsExit0AtBothLevels() throws Exception {
+    CliRunner.Result one = CliRunner.run("verify", "--repo", repo.toString());
+    assertThat(one.exitCode()).as(one.err()).isZero();
+    assertThat(one.out().strip())
+        .matches("verified 1 snapshot at level 1: \\d+ segments, no problems");
+
+    CliRunner.Result two =
+        CliRunner.run("verify", "--repo", repo.toString(), "--level", "2", "--snapshot", "latest");
+    assertThat(two.exitCode()).as(two.err()).isZero();
+    assertThat(two.out().strip())
+        .matches(
+            "verified 1 snapshot at level 2: (\\d+) segments, \\1 data objects read \\(.*\\), no"
+                + " problems");
+
+    CliRunner.Result json =
+        CliRunner.run(
+            "verify",
+            "--repo",
+            repo.toString(),
+            "--level",
+            "2",
+            "--read-data-subset",
+            "1/1",
+            "--json");
+    assertThat(json.exitCode()).as(json.err()).isZero();
+    JsonNode doc = new ObjectMapper().readTree(json.out());
+    assertThat(doc.get("clean").asBoolean()).isTrue();
+    assertThat(doc.get("snapshots").get(0).asText()).isEqualTo(snapshot.id());
+    assertThat(doc.get("objectsRead")).hasSize(doc.get("segments").asInt());
+  }
+
+  @Test
+  void damageIsExit13WithOneLineAProblemAndASummary(@TempDir Path tmp) throws Exception {
+    Path damaged = copy(tmp.resolve("repo"));
+    SegmentInfo s = ordersSegment();
+    byte[] bytes = Files.readAllBytes(damaged.resolve(s.key()));
+    bytes[30] ^= 0x10;
+    Files.write(damaged.resolve(s.key()), bytes);
+
+    assertThat(CliRunner.run("verify", "--repo", damaged.toString()).exitCode()).isZero();
+    CliRunner.Result r = CliRunner.run("verify", "--repo", damaged.toString(), "--level", "2");
+    assertThat(r.exitCode()).isEqualTo(13);
+    assertThat(r.out().lines().toList())
+        .containsExactly(
+            s.key()
+                + " ("
+                + ORDERS
+                + "-0, offsets "
+                + s.firstOffset()
+                + "-"
+                + s.lastOffset()
+                + "): at byte 0: CRC32C mismatch",
+            r.out().lines().toList().get(1));
+    assertThat(r.out().lines().toList().get(1))
+        .startsWith("verified 1 snapshot at level 2: ")
+        .endsWith(", 1 problem");
+    assertThat(r.err().lines().toList())
+        .containsExactly(
+            "kbackup: error: 1 problem found in " + damaged,
+            "  hint: each line above names a damaged object; restore from a snapshot that does not"
+                + " need it, or from a copy of the repository");
+
+    Files.delete(damaged.resolve(s.indexKey()));
+    CliRunner.Result missing = CliRunner.run("verify", "--repo", damaged.toString(), "--json");
+    assertThat(missing.exitCode()).isEqualTo(13);
+    JsonNode problem = new ObjectMapper().readTree(missing.out()).get("problems").get(0);
+    assertThat(problem.get("kind").asText()).isEqualTo("MISSING");
+    assertThat(problem.get("object").asText()).isEqualTo(s.indexKey());
+    assertThat(problem.get("topicPartition").asText()).isEqualTo(ORDERS + "-0");
+    assertThat(problem.get("firstOffset").asLong()).isEqualTo(s.firstOffset());
+    assertThat(problem.get("lastOffset").asLong()).isEqualTo(s.lastOffset());
+  }
+
+  @Test
+  void badLevelsAndSubsetsAreExit2() {
+    String r = repo.toString();
+    assertOneClearError(
+        CliRunner.run("verify", "--repo", r, "--level", "3"), 2, "--level must be 1 or 2, not 3");
+    assertOneClearError(
+        CliRunner.run("verify", "--repo", r, "--level", "two"), 2, "Invalid value for option");
+    assertOneClearError(
+        CliRunner.run("verify", "--repo", r, "--level", "2", "--read-data-subset", "4/3"),
+        2,
+        "--read-data-subset must be N/T with 1 <= N <= T, or P% with 0 < P <= 100, not '4/3'");
+    assertOneClearError(
+        CliRunner.run("verify", "--repo", r, "--read-data-subset", "10%"),
+        2,
+        "--read-data-subset needs --level 2");
+    assertOneClearError(
+        CliRunner.run("verify", "--repo", r, "--snapshot", "20200101-000000-abcdef"),
+        2,
+        "no snapshot 20200101-000000-abcdef in ");
+    String missing = dir.resolve("nowhere").toString();
+    assertOneClearError(
+        CliRunner.run("verify", "--repo", missing), 10, "no kbackup repository at " + missing);
+  }
+}
