@@ -7,8 +7,6 @@ import io.kbackup.repository.SnapshotManifest;
 import io.kbackup.repository.TopicSnapshot;
 import io.kbackup.segment.SegmentInfo;
 import io.kbackup.verify.Problem.Kind;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -17,8 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * Checks that a parsed manifest is sound on its own, without reading data: the rules of the
- * repository format on ids, times, digests, sizes and offsets (segments ordered, disjoint and
- * within their partition's range; counts possible).
+ * repository format on ids, digests, sizes and offsets (segments ordered, disjoint and within their
+ * partition's range; counts possible).
  */
 final class ManifestChecks {
 
@@ -48,8 +46,6 @@ final class ManifestChecks {
     if (!key.equals(Repository.SNAPSHOTS_PREFIX + m.id() + ".json")) {
       fail("holds snapshot id " + m.id() + ", which differs from its key");
     }
-    checkInstant("createdAt", m.createdAt());
-    checkInstant("cutTime", m.cutTime());
     Set<String> names = new HashSet<>();
     for (TopicSnapshot t : m.topics()) {
       if (t == null || t.name() == null || !TOPIC.matcher(t.name()).matches()) {
@@ -68,14 +64,6 @@ final class ManifestChecks {
           || f.size() < 0) {
         fail("describes included file " + f.name() + " with a wrong key, size or SHA-256");
       }
-    }
-  }
-
-  private void checkInstant(String field, String value) {
-    try {
-      Instant.parse(value);
-    } catch (DateTimeParseException | NullPointerException e) {
-      fail("has no valid " + field);
     }
   }
 

@@ -296,7 +296,6 @@ public final class Verifier {
     }
     Optional<Map.Entry<String, SnapshotManifest>> newest =
         result.entrySet().stream()
-            .filter(e -> parses(e.getValue().createdAt()))
             .max(
                 Comparator.comparing(
                         (Map.Entry<String, SnapshotManifest> e) -> e.getValue().created())
@@ -310,15 +309,6 @@ public final class Verifier {
       into.put(key, repo.snapshot(id));
     } catch (CorruptDataException e) {
       problems.add(corrupt(key, e));
-    }
-  }
-
-  private static boolean parses(String instant) {
-    try {
-      Instant.parse(instant);
-      return true;
-    } catch (DateTimeParseException | NullPointerException e) {
-      return false;
     }
   }
 

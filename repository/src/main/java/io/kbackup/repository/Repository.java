@@ -177,7 +177,19 @@ public final class Repository implements AutoCloseable {
               + SnapshotManifest.FORMAT_VERSION,
           "use a newer kbackup");
     }
+    if (!isInstant(manifest.createdAt()) || !isInstant(manifest.cutTime())) {
+      throw new io.kbackup.error.CorruptDataException(key + ": createdAt or cutTime is not a time");
+    }
     return manifest;
+  }
+
+  private static boolean isInstant(String text) {
+    try {
+      Instant.parse(text);
+      return true;
+    } catch (java.time.format.DateTimeParseException | NullPointerException e) {
+      return false;
+    }
   }
 
   /** Writes the manifest: the commit point of a backup. */
