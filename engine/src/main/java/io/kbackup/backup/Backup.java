@@ -13,6 +13,8 @@ import io.kbackup.repository.Repository;
 import io.kbackup.repository.SnapshotManifest;
 import io.kbackup.repository.TopicSnapshot;
 import io.kbackup.repository.Version;
+import io.kbackup.repository.lock.LockKind;
+import io.kbackup.repository.lock.RepositoryLock;
 import io.kbackup.segment.SegmentInfo;
 import io.kbackup.segment.SegmentRanges;
 import io.kbackup.segment.SegmentSettings;
@@ -71,7 +73,15 @@ public final class Backup {
     this.options = options;
   }
 
+  /** Runs under a shared lock of the repository, so that nothing deletes what it needs. */
   public BackupResult run() throws IOException {
+    try (RepositoryLock lock =
+        RepositoryLock.acquire(repository.storage(), LockKind.SHARED, "backup")) {
+      return runLocked();
+    }
+  }
+
+  private BackupResult runLocked() throws IOException {
     Instant started = Instant.now();
     List<IncludedFile> files = includeFiles();
     String clusterId;
