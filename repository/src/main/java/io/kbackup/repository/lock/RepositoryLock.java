@@ -121,7 +121,7 @@ public final class RepositoryLock implements AutoCloseable {
   }
 
   /** Locks whose holders still run (as far as can be told). */
-  static List<LockInfo> live(Storage storage) throws IOException {
+  public static List<LockInfo> live(Storage storage) throws IOException {
     Instant now = Instant.now();
     String host = thisHost();
     return list(storage).stream().filter(l -> !l.isStale(now, STALE_AFTER, host)).toList();
