@@ -67,6 +67,7 @@ final class BackupCommand implements Callable<Integer> {
         summary.put("bytesRead", result.bytesRead());
         summary.put("bytesWritten", result.bytesWritten());
         summary.put("segmentsReused", result.segmentsReused());
+        summary.put("segmentsResumed", result.segmentsResumed());
         summary.put("seconds", seconds);
         printer.json(summary);
       } else {
@@ -82,6 +83,12 @@ final class BackupCommand implements Callable<Integer> {
                 Printer.bytes(result.bytesWritten()),
                 result.segmentsReused(),
                 seconds));
+        if (result.segmentsResumed() > 0) {
+          printer.line(
+              "continued an interrupted backup: "
+                  + result.segmentsResumed()
+                  + " segments it had stored were not read again");
+        }
       }
     }
     return 0;

@@ -28,6 +28,7 @@ import picocli.CommandLine.ScopeType;
       CatCommand.class,
       VerifyCommand.class,
       RestoreCommand.class,
+      UnlockCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })

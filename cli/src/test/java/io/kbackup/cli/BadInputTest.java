@@ -237,6 +237,55 @@ class BadInputTest {
   }
 
   @Test
+  void aLockedRepositoryIsExit11NamingTheHolderAndUnlockRemovesOnlyStaleLocks() throws Exception {
+    io.kbackup.storage.FileSystemStorage storage =
+        new io.kbackup.storage.FileSystemStorage(Path.of(repo));
+    try (var prune =
+        io.kbackup.repository.lock.RepositoryLock.acquire(
+            storage, io.kbackup.repository.lock.LockKind.EXCLUSIVE, "prune")) {
+      CliRunner.Result r =
+          CliRunner.run(
+              "backup", "--repo", repo, "-b", kafka.bootstrapServers(), "--topics", "bad-audit");
+      assertOneClearError(
+          r,
+          11,
+          "is locked by `prune` (pid "
+              + ProcessHandle.current().pid()
+              + " on host "
+              + io.kbackup.repository.lock.RepositoryLock.thisHost());
+      CliRunner.Result unlock = CliRunner.run("unlock", "--repo", repo);
+      assertThat(unlock.exitCode()).isZero();
+      assertThat(unlock.out()).startsWith("kept lock of `prune` (pid ");
+      assertThat(io.kbackup.repository.lock.RepositoryLock.list(storage)).hasSize(1);
+    }
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    String now = java.time.Instant.now().toString();
+    storage.put(
+        "locks/left-behind.json",
+        io.kbackup.repository.Json.write(
+            new io.kbackup.repository.lock.LockInfo(
+                "left-behind",
+                "shared",
+                io.kbackup.repository.lock.RepositoryLock.thisHost(),
+                gone.pid(),
+                "backup",
+                now,
+                now)));
+    CliRunner.Result unlock = CliRunner.run("unlock", "--repo", repo);
+    assertThat(unlock.out().trim())
+        .isEqualTo(
+            "removed lock of `backup` (pid "
+                + gone.pid()
+                + " on host "
+                + io.kbackup.repository.lock.RepositoryLock.thisHost()
+                + ", since "
+                + now
+                + ", shared)");
+    assertThat(io.kbackup.repository.lock.RepositoryLock.list(storage)).isEmpty();
+  }
+
+  @Test
   void recordsRefusedByTheTargetNameThePartitionAndTheLikelyCause() {
     CliRunner.Result r =
         CliRunner.run(

@@ -13,6 +13,9 @@ import io.kbackup.repository.Repository;
 import io.kbackup.repository.SnapshotManifest;
 import io.kbackup.repository.TopicSnapshot;
 import io.kbackup.repository.Version;
+import io.kbackup.repository.lock.LockInfo;
+import io.kbackup.repository.lock.LockKind;
+import io.kbackup.repository.lock.RepositoryLock;
 import io.kbackup.segment.SegmentInfo;
 import io.kbackup.segment.SegmentRanges;
 import io.kbackup.segment.SegmentSettings;
@@ -71,7 +74,15 @@ public final class Backup {
     this.options = options;
   }
 
+  /** Runs under a shared lock of the repository, so that nothing deletes what it needs. */
   public BackupResult run() throws IOException {
+    try (RepositoryLock lock =
+        RepositoryLock.acquire(repository.storage(), LockKind.SHARED, "backup")) {
+      return runLocked(lock);
+    }
+  }
+
+  private BackupResult runLocked(RepositoryLock lock) throws IOException {
     Instant started = Instant.now();
     List<IncludedFile> files = includeFiles();
     String clusterId;
@@ -121,6 +132,12 @@ public final class Backup {
         new ArrayList<>(options.full() ? List.of() : repository.snapshots());
     java.util.Collections.reverse(history);
     SnapshotManifest previous = history.isEmpty() ? null : history.get(0);
+    Set<String> liveLocks =
+        RepositoryLock.live(repository.storage()).stream()
+            .map(LockInfo::id)
+            .collect(Collectors.toSet());
+    List<BackupProgress.Document> interrupted =
+        BackupProgress.leftBehind(repository.storage(), liveLocks);
     Map<TopicPartition, PartitionPlan> plans =
         new TreeMap<>(Comparator.comparing(TopicPartition::toString));
     for (TopicDescription d : topics.values()) {
@@ -129,15 +146,21 @@ public final class Backup {
         long end = ends.get(tp);
         // the log start may pass the cut between the two requests: the partition is then empty
         long start = Math.min(starts.get(tp), end);
-        plans.put(tp, plan(tp, d.topicId().toString(), start, end, history));
+        PartitionPlan plan = plan(tp, d.topicId().toString(), start, end, history);
+        plans.put(tp, resume(plan, clusterId, interrupted));
       }
     }
+    int resumed = plans.values().stream().mapToInt(PartitionPlan::resumedSegments).sum();
+    if (resumed > 0) {
+      log.info("continuing an interrupted backup: {} segments re-used", resumed);
+    }
+    BackupProgress progress = new BackupProgress(repository.storage(), lock.info().id(), clusterId);
     log.info(
         "cut of {} partitions captured at {}; {} ms since start",
         plans.size(),
         cutTime,
         Duration.between(started, Instant.now()).toMillis());
-    ReadResult read = read(plans);
+    ReadResult read = read(plans, progress);
     log.info(
         "read {} records ({} bytes stored); {} ms since start",
         read.recordCount(),
@@ -186,12 +209,15 @@ public final class Backup {
             files);
     repository.commit(manifest);
     log.info("committed snapshot {}", manifest.id());
+    progress.finished();
+    BackupProgress.remove(repository.storage(), interrupted);
     return new BackupResult(
         manifest,
         read.recordCount(),
         read.payloadBytes(),
         read.storedBytes(),
         reusedSegments,
+        resumed,
         Duration.between(started, Instant.now()));
   }
 
@@ -200,7 +226,7 @@ public final class Backup {
       throws IOException {
     PartitionSnapshot before = find(history, tp, topicId);
     if (before == null || before.endOffset() > end || before.endOffset() < start) {
-      return new PartitionPlan(tp, start, end, List.of(), 0, start);
+      return new PartitionPlan(tp, topicId, start, end, List.of(), 0, start, 0);
     }
     List<SegmentInfo> reused = new ArrayList<>();
     long reusedRecords = 0;
@@ -211,7 +237,67 @@ public final class Backup {
             SegmentRanges.cut(repository.storage(), List.of(s), start, end, null).recordCount();
       }
     }
-    return new PartitionPlan(tp, start, end, reused, reusedRecords, before.endOffset());
+    return new PartitionPlan(tp, topicId, start, end, reused, reusedRecords, before.endOffset(), 0);
+  }
+
+  /**
+   * Continues the partition after the segments an interrupted backup of the same cluster stored,
+   * when that backup began reading where this one would and every segment is still there whole.
+   */
+  private PartitionPlan resume(
+      PartitionPlan plan, String clusterId, List<BackupProgress.Document> interrupted)
+      throws IOException {
+    BackupProgress.Partition best = null;
+    for (BackupProgress.Document d : interrupted) {
+      if (!clusterId.equals(d.clusterId())) {
+        continue;
+      }
+      for (BackupProgress.Partition p : d.partitions()) {
+        boolean same =
+            p.topic().equals(plan.partition().topic())
+                && p.partition() == plan.partition().partition()
+                && p.topicId().equals(plan.topicId())
+                && p.readFrom() == plan.readFrom()
+                && !p.segments().isEmpty();
+        if (same && (best == null || p.segments().size() > best.segments().size())) {
+          best = p;
+        }
+      }
+    }
+    if (best == null) {
+      return plan;
+    }
+    long next = plan.readFrom();
+    for (SegmentInfo s : best.segments()) {
+      boolean whole =
+          s.firstOffset() >= next
+              && s.lastOffset() < plan.endOffset()
+              && sizeIs(s.key(), s.size())
+              && sizeIs(s.indexKey(), s.indexSize());
+      if (!whole) {
+        return plan;
+      }
+      next = s.lastOffset() + 1;
+    }
+    List<SegmentInfo> reused = new ArrayList<>(plan.reused());
+    reused.addAll(best.segments());
+    long records =
+        SegmentRanges.cut(
+                repository.storage(), best.segments(), plan.startOffset(), plan.endOffset(), null)
+            .recordCount();
+    return new PartitionPlan(
+        plan.partition(),
+        plan.topicId(),
+        plan.startOffset(),
+        plan.endOffset(),
+        reused,
+        plan.reusedRecords() + records,
+        next,
+        best.segments().size());
+  }
+
+  private boolean sizeIs(String key, long size) throws IOException {
+    return repository.storage().stat(key).map(o -> o.size() == size).orElse(false);
   }
 
   private static PartitionSnapshot find(
@@ -237,7 +323,8 @@ public final class Backup {
       long payloadBytes,
       long storedBytes) {}
 
-  private ReadResult read(Map<TopicPartition, PartitionPlan> plans) throws IOException {
+  private ReadResult read(Map<TopicPartition, PartitionPlan> plans, BackupProgress progress)
+      throws IOException {
     List<PartitionPlan> toRead =
         plans.values().stream().filter(PartitionPlan::needsReading).toList();
     Map<TopicPartition, List<SegmentInfo>> segments = new HashMap<>();
@@ -273,7 +360,7 @@ public final class Backup {
         new SegmentWriters(repository.storage(), settings, toRead.size())) {
       List<Future<PartitionReader.Result>> results = new ArrayList<>();
       for (Map<TopicPartition, PartitionPlan> share : shares) {
-        results.add(threads.submit(new PartitionReader(kafka, writers, share)));
+        results.add(threads.submit(new PartitionReader(kafka, writers, share, progress)));
       }
       for (Future<PartitionReader.Result> future : results) {
         PartitionReader.Result r = await(future);

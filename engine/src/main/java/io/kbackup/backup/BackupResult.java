@@ -9,6 +9,8 @@ import java.time.Duration;
  * @param recordsRead records read from Kafka by this run (the rest were re-used)
  * @param bytesRead key, value and header bytes of those records
  * @param bytesWritten bytes of new segment objects stored
+ * @param segmentsReused segments of earlier snapshots, or of an interrupted backup, listed again
+ * @param segmentsResumed of those, the segments an interrupted backup had stored
  */
 public record BackupResult(
     SnapshotManifest snapshot,
@@ -16,4 +18,5 @@ public record BackupResult(
     long bytesRead,
     long bytesWritten,
     int segmentsReused,
+    int segmentsResumed,
     Duration elapsed) {}

@@ -21,6 +21,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a set of partitions with one consumer, each from its plan's start up to the cut, and feeds
@@ -30,6 +32,7 @@ import org.apache.kafka.common.TopicPartition;
 final class PartitionReader implements Callable<PartitionReader.Result> {
 
   private static final Duration STALL_LIMIT = Duration.ofMinutes(5);
+  private static final Logger log = LoggerFactory.getLogger(PartitionReader.class);
 
   /** What one reader read, per partition. */
   record Result(
@@ -41,12 +44,26 @@ final class PartitionReader implements Callable<PartitionReader.Result> {
   private final KafkaConnection kafka;
   private final SegmentWriters writers;
   private final Map<TopicPartition, PartitionPlan> plans;
+  private final BackupProgress progress;
 
   PartitionReader(
-      KafkaConnection kafka, SegmentWriters writers, Map<TopicPartition, PartitionPlan> plans) {
+      KafkaConnection kafka,
+      SegmentWriters writers,
+      Map<TopicPartition, PartitionPlan> plans,
+      BackupProgress progress) {
     this.kafka = kafka;
     this.writers = writers;
     this.plans = plans;
+    this.progress = progress;
+  }
+
+  /** Progress is an optimisation for a later run: failing to record it does not stop this one. */
+  private void stored(TopicPartition tp, SegmentInfo segment) {
+    try {
+      progress.stored(tp, segment);
+    } catch (IOException | RuntimeException e) {
+      log.warn("could not record the backup's progress: {}", e.toString());
+    }
   }
 
   @Override
@@ -57,7 +74,11 @@ final class PartitionReader implements Callable<PartitionReader.Result> {
     long payload = 0;
     boolean complete = false;
     try (KafkaConsumer<byte[], byte[]> consumer = kafka.consumer(Map.of())) {
-      plans.keySet().forEach(tp -> open.put(tp, writers.open(Backup.segmentPrefix(tp))));
+      plans.forEach(
+          (tp, plan) -> {
+            progress.reading(tp, plan.topicId(), plan.readFrom());
+            open.put(tp, writers.open(Backup.segmentPrefix(tp), segment -> stored(tp, segment)));
+          });
       consumer.assign(plans.keySet());
       plans.forEach((tp, plan) -> consumer.seek(tp, plan.readFrom()));
       Set<TopicPartition> active = new HashSet<>(plans.keySet());

@@ -8,6 +8,8 @@ import io.kbackup.repository.PartitionSnapshot;
 import io.kbackup.repository.Repository;
 import io.kbackup.repository.SnapshotManifest;
 import io.kbackup.repository.TopicSnapshot;
+import io.kbackup.repository.lock.LockKind;
+import io.kbackup.repository.lock.RepositoryLock;
 import io.kbackup.segment.SegmentInfo;
 import io.kbackup.segment.SegmentRanges;
 import java.io.IOException;
@@ -57,7 +59,15 @@ public final class Restore {
     this.options = options;
   }
 
+  /** Runs under a shared lock of the repository, so that nothing deletes what it needs. */
   public RestoreResult run() throws IOException {
+    try (RepositoryLock lock =
+        RepositoryLock.acquire(repository.storage(), LockKind.SHARED, "restore")) {
+      return runLocked();
+    }
+  }
+
+  private RestoreResult runLocked() throws IOException {
     Instant started = Instant.now();
     SnapshotManifest snapshot = repository.snapshot(options.snapshotId());
     List<TopicSnapshot> topics = selectTopics(snapshot);

@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
+import java.util.function.Consumer;
 
 /**
  * Writes the records of one topic-partition, in offset order, into immutable segments of a
@@ -37,6 +38,7 @@ public final class SegmentWriter {
   private final Executor compressor;
   private final Executor uploader;
   private final Path spoolDir;
+  private final Consumer<SegmentInfo> onStored;
   private final RecordBatchBuilder builder;
   private final Deque<FutureTask<EncodedBatch>> inFlight = new ArrayDeque<>();
   private final List<FutureTask<SegmentInfo>> stored = new ArrayList<>();
@@ -52,8 +54,10 @@ public final class SegmentWriter {
       BufferPool pool,
       Executor compressor,
       Executor uploader,
-      Path spoolDir) {
+      Path spoolDir,
+      Consumer<SegmentInfo> onStored) {
     this.storage = storage;
+    this.onStored = onStored;
     this.keyPrefix = keyPrefix;
     this.settings = settings;
     this.compressor = compressor;
@@ -166,7 +170,13 @@ public final class SegmentWriter {
     OpenSegment segment = open;
     open = null;
     segment.closeFile();
-    FutureTask<SegmentInfo> task = new FutureTask<>(segment::store);
+    FutureTask<SegmentInfo> task =
+        new FutureTask<>(
+            () -> {
+              SegmentInfo info = segment.store();
+              onStored.accept(info);
+              return info;
+            });
     stored.add(task);
     uploader.execute(task);
   }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.Consumer;
 
 /**
  * What the segment writers of one backup share: the storage, the settings, a pool that compresses
@@ -47,8 +48,17 @@ public final class SegmentWriters implements AutoCloseable {
 
   /** A writer for one partition whose objects go under {@code keyPrefix}. */
   public SegmentWriter open(String keyPrefix) {
+    return open(keyPrefix, stored -> {});
+  }
+
+  /**
+   * A writer for one partition whose objects go under {@code keyPrefix}, telling {@code onStored}
+   * of each segment once its data and index objects are stored (on the store thread, one segment at
+   * a time, in order).
+   */
+  public SegmentWriter open(String keyPrefix, Consumer<SegmentInfo> onStored) {
     return new SegmentWriter(
-        storage, keyPrefix, settings, batchBytes, pool, compressors, uploader, spoolDir);
+        storage, keyPrefix, settings, batchBytes, pool, compressors, uploader, spoolDir, onStored);
   }
 
   int batchBytes() {

@@ -1,0 +1,118 @@
+package io.kbackup.backup;
+
+import io.kbackup.repository.Json;
+import io.kbackup.segment.SegmentInfo;
+import io.kbackup.storage.ObjectInfo;
+import io.kbackup.storage.Storage;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The segments a running backup has stored so far, kept in the repository as {@code
+ * progress/RUN.json}. It is not a snapshot and nothing restores from it: when a backup dies before
+ * its commit, the next backup finds its progress and continues each partition after the segments
+ * already stored instead of reading them from Kafka again.
+ */
+final class BackupProgress {
+
+  static final String PREFIX = "progress/";
+
+  /**
+   * What one partition stored.
+   *
+   * @param readFrom the offset the run began reading at: a later run continues these segments only
+   *     when it would begin at the same offset
+   */
+  record Partition(
+      String topic, String topicId, int partition, long readFrom, List<SegmentInfo> segments) {
+
+    Partition {
+      segments = List.copyOf(segments);
+    }
+  }
+
+  /**
+   * The progress document of one run.
+   *
+   * @param lockId the lock the run holds; while it is live the run is too
+   */
+  record Document(
+      String runId, String lockId, String clusterId, String startedAt, List<Partition> partitions) {
+
+    Document {
+      partitions = partitions == null ? List.of() : List.copyOf(partitions);
+    }
+  }
+
+  private final Storage storage;
+  private final String runId = UUID.randomUUID().toString();
+  private final String lockId;
+  private final String clusterId;
+  private final String startedAt = Instant.now().toString();
+  private final Map<String, Partition> partitions = new TreeMap<>();
+
+  BackupProgress(Storage storage, String lockId, String clusterId) {
+    this.storage = storage;
+    this.lockId = lockId;
+    this.clusterId = clusterId;
+  }
+
+  /** Records a partition's start before its first segment. */
+  synchronized void reading(TopicPartition tp, String topicId, long readFrom) {
+    partitions.put(
+        tp.toString(), new Partition(tp.topic(), topicId, tp.partition(), readFrom, List.of()));
+  }
+
+  /** Records a stored segment and writes the progress, so it outlives this process. */
+  synchronized void stored(TopicPartition tp, SegmentInfo segment) throws IOException {
+    Partition p = partitions.get(tp.toString());
+    List<SegmentInfo> segments = new ArrayList<>(p.segments());
+    segments.add(segment);
+    partitions.put(
+        tp.toString(),
+        new Partition(p.topic(), p.topicId(), p.partition(), p.readFrom(), segments));
+    storage.put(
+        key(runId),
+        Json.write(
+            new Document(runId, lockId, clusterId, startedAt, List.copyOf(partitions.values()))));
+  }
+
+  /** Removes this run's progress, once its snapshot is committed. */
+  void finished() throws IOException {
+    storage.delete(key(runId));
+  }
+
+  /** Progress of runs that are no longer alive: their lock is not among the live ones. */
+  static List<Document> leftBehind(Storage storage, Set<String> liveLocks) throws IOException {
+    List<Document> documents = new ArrayList<>();
+    for (ObjectInfo o : storage.list(PREFIX)) {
+      Document d;
+      try {
+        d = Json.read(storage.readAll(o.key()), Document.class, o.key());
+      } catch (RuntimeException | IOException e) {
+        continue; // removed meanwhile, or unreadable: only an optimisation is lost
+      }
+      if (!liveLocks.contains(d.lockId())) {
+        documents.add(d);
+      }
+    }
+    return documents;
+  }
+
+  static void remove(Storage storage, List<Document> documents) throws IOException {
+    for (Document d : documents) {
+      storage.delete(key(d.runId()));
+    }
+  }
+
+  private static String key(String runId) {
+    return PREFIX + runId + ".json";
+  }
+}

@@ -1,0 +1,192 @@
+package io.kbackup.repository.lock;
+
+import io.kbackup.error.ExitCode;
+import io.kbackup.error.KbackupException;
+import io.kbackup.repository.Json;
+import io.kbackup.storage.ObjectInfo;
+import io.kbackup.storage.Storage;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A lock on a repository, held while a command runs. It is an object under {@code locks/} naming
+ * the host, process and command, written before the command starts and deleted when it ends. The
+ * holder refreshes it, so that a lock whose process died can be recognised as stale and ignored.
+ *
+ * <p>Taking a lock writes it first and then looks for conflicting locks, removing its own again
+ * when it finds one: of two commands that race, at least one backs off, never neither.
+ */
+public final class RepositoryLock implements AutoCloseable {
+
+  public static final String PREFIX = "locks/";
+
+  /** A lock not refreshed for this long belongs to a holder that is gone. */
+  public static final Duration STALE_AFTER = Duration.ofMinutes(30);
+
+  static final Duration REFRESH_EVERY = Duration.ofMinutes(5);
+
+  private static final Logger log = LoggerFactory.getLogger(RepositoryLock.class);
+
+  private final Storage storage;
+  private final String key;
+  private final ScheduledExecutorService refresher;
+  private volatile LockInfo info;
+
+  private RepositoryLock(Storage storage, LockInfo info, Duration refreshEvery) {
+    this.storage = storage;
+    this.info = info;
+    this.key = PREFIX + info.id() + ".json";
+    this.refresher =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "kbackup-lock-refresh");
+              t.setDaemon(true);
+              return t;
+            });
+    long ms = refreshEvery.toMillis();
+    refresher.scheduleAtFixedRate(this::refresh, ms, ms, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Takes a lock for the command, or fails with exit code 11 naming the holder of a conflicting
+   * one: a shared lock conflicts with an exclusive one, an exclusive lock with any other.
+   */
+  public static RepositoryLock acquire(Storage storage, LockKind kind, String command)
+      throws IOException {
+    return acquire(storage, kind, command, REFRESH_EVERY);
+  }
+
+  static RepositoryLock acquire(
+      Storage storage, LockKind kind, String command, Duration refreshEvery) throws IOException {
+    String now = Instant.now().toString();
+    LockInfo mine =
+        new LockInfo(
+            UUID.randomUUID().toString(),
+            kind.label(),
+            thisHost(),
+            ProcessHandle.current().pid(),
+            command,
+            now,
+            now);
+    String key = PREFIX + mine.id() + ".json";
+    storage.put(key, Json.write(mine));
+    try {
+      for (LockInfo other : live(storage)) {
+        if (other.id().equals(mine.id())) {
+          continue;
+        }
+        if (kind == LockKind.EXCLUSIVE || other.exclusive()) {
+          throw new KbackupException(
+              ExitCode.REPOSITORY_LOCKED,
+              "repository "
+                  + storage.location()
+                  + " is locked by "
+                  + other.describe()
+                  + (kind == LockKind.EXCLUSIVE ? "; `" + command + "` needs it alone" : ""),
+              "wait for it to finish; if that process is gone, `kbackup unlock` removes its lock"
+                  + " once it is stale (dead process on this host, or "
+                  + STALE_AFTER.toMinutes()
+                  + " minutes without refresh)");
+        }
+      }
+    } catch (RuntimeException | IOException e) {
+      storage.delete(key);
+      throw e;
+    }
+    return new RepositoryLock(storage, mine, refreshEvery);
+  }
+
+  /** Every lock of the repository; unreadable lock objects are skipped. */
+  public static List<LockInfo> list(Storage storage) throws IOException {
+    List<LockInfo> locks = new ArrayList<>();
+    for (ObjectInfo o : storage.list(PREFIX)) {
+      try {
+        locks.add(Json.read(storage.readAll(o.key()), LockInfo.class, o.key()));
+      } catch (RuntimeException | IOException e) {
+        // a lock removed while listing, or half-written by a dying process: not a holder
+        log.debug("skipping lock {}: {}", o.key(), e.toString());
+      }
+    }
+    return locks;
+  }
+
+  /** Locks whose holders still run (as far as can be told). */
+  public static List<LockInfo> live(Storage storage) throws IOException {
+    Instant now = Instant.now();
+    String host = thisHost();
+    return list(storage).stream().filter(l -> !l.isStale(now, STALE_AFTER, host)).toList();
+  }
+
+  /**
+   * Removes locks whose holders are gone, or every lock when {@code all}; returns those removed.
+   */
+  public static List<LockInfo> remove(Storage storage, boolean all) throws IOException {
+    Instant now = Instant.now();
+    String host = thisHost();
+    List<LockInfo> removed = new ArrayList<>();
+    for (LockInfo l : list(storage)) {
+      if (all || l.isStale(now, STALE_AFTER, host)) {
+        storage.delete(PREFIX + l.id() + ".json");
+        removed.add(l);
+      }
+    }
+    return removed;
+  }
+
+  public LockInfo info() {
+    return info;
+  }
+
+  private void refresh() {
+    LockInfo refreshed =
+        new LockInfo(
+            info.id(),
+            info.kind(),
+            info.host(),
+            info.pid(),
+            info.command(),
+            info.createdAt(),
+            Instant.now().toString());
+    try {
+      storage.put(key, Json.write(refreshed));
+      info = refreshed;
+    } catch (IOException | RuntimeException e) {
+      log.warn("could not refresh the repository lock {}: {}", key, e.toString());
+    }
+  }
+
+  /** Releases the lock: stops refreshing it and deletes it. */
+  @Override
+  public void close() throws IOException {
+    refresher.shutdownNow();
+    try {
+      refresher.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    storage.delete(key);
+  }
+
+  /** This machine's name as locks record it. */
+  public static String thisHost() {
+    String env = System.getenv("HOSTNAME");
+    if (env != null && !env.isBlank()) {
+      return env;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "unknown-host";
+    }
+  }
+}
