@@ -8,6 +8,8 @@ import io.kbackup.repository.Repository;
 import io.kbackup.repository.RepositoryConfig;
 import io.kbackup.repository.SnapshotManifest;
 import io.kbackup.repository.TopicSnapshot;
+import io.kbackup.repository.lock.LockKind;
+import io.kbackup.repository.lock.RepositoryLock;
 import io.kbackup.segment.SegmentInfo;
 import io.kbackup.segment.SegmentRanges;
 import io.kbackup.storage.ObjectInfo;
@@ -59,8 +61,11 @@ public final class Verifier {
   /**
    * Runs the verification.
    *
-   * @throws KbackupException when there is no repository (exit 10), a newer format (exit 1) or no
-   *     such snapshot (exit 2); damage is reported in the result, not thrown
+   * <p>It holds a shared lock on the repository, so that no command deletes objects meanwhile.
+   *
+   * @throws KbackupException when there is no repository (exit 10), a newer format (exit 1), no
+   *     such snapshot (exit 2) or a conflicting lock (exit 11); damage is reported in the result,
+   *     not thrown
    */
   public VerifyReport run(VerifyOptions options) throws IOException {
     problems.clear();
@@ -72,6 +77,12 @@ public final class Verifier {
       problems.add(corrupt(Repository.CONFIG_KEY, e));
       return report(options, List.of(), 0, List.of());
     }
+    try (RepositoryLock lock = RepositoryLock.acquire(storage, LockKind.SHARED, "verify")) {
+      return verify(repo, options);
+    }
+  }
+
+  private VerifyReport verify(Repository repo, VerifyOptions options) throws IOException {
     checkConfig(repo.config());
     Map<String, SnapshotManifest> manifests = manifests(repo, options.snapshot());
     Map<SegmentInfo, Listing> segments = new LinkedHashMap<>();

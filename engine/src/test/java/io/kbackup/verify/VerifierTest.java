@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.kbackup.backup.Backup;
 import io.kbackup.backup.BackupOptions;
 import io.kbackup.error.CorruptDataException;
+import io.kbackup.error.KbackupException;
 import io.kbackup.kafka.KafkaConnection;
 import io.kbackup.kafka.TopicSelector;
 import io.kbackup.localkafka.LocalKafka;
@@ -14,6 +15,8 @@ import io.kbackup.localkafka.SharedKafka;
 import io.kbackup.localkafka.TopicContents;
 import io.kbackup.repository.Repository;
 import io.kbackup.repository.SnapshotManifest;
+import io.kbackup.repository.lock.LockKind;
+import io.kbackup.repository.lock.RepositoryLock;
 import io.kbackup.restore.Restore;
 import io.kbackup.restore.RestoreOptions;
 import io.kbackup.restore.TopicMap;
@@ -404,6 +407,22 @@ class VerifierTest {
     assertThat(verify(cut, 1).problems())
         .containsExactly(
             Problem.of(Kind.CORRUPT, "config.json", "not a valid RepositoryConfig document"));
+  }
+
+  @Test
+  void holdsASharedLockAndWaitsForNoOneButAnExclusiveHolder(@TempDir Path dir) throws Exception {
+    Path repo = copy(dir);
+    FileSystemStorage storage = new FileSystemStorage(repo);
+    try (RepositoryLock shared = RepositoryLock.acquire(storage, LockKind.SHARED, "backup")) {
+      assertThat(verify(repo, 1).problems()).isEmpty();
+    }
+    try (RepositoryLock exclusive = RepositoryLock.acquire(storage, LockKind.EXCLUSIVE, "prune")) {
+      assertThatThrownBy(() -> verify(repo, 1))
+          .isInstanceOfSatisfying(
+              KbackupException.class, e -> assertThat(e.exitCode()).isEqualTo(11))
+          .hasMessageContaining("is locked by `prune`");
+    }
+    assertThat(storage.list(RepositoryLock.PREFIX)).isEmpty();
   }
 
   @Test
