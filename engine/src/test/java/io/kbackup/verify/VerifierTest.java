@@ -36,6 +36,7 @@ import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -311,55 +312,102 @@ class VerifierTest {
                 "index has an impossible size " + (shared.indexSize() - 3)));
   }
 
+  /** Every position of a small document, or a spread of positions of a larger one, and its ends. */
+  static List<Integer> positions(int length) {
+    SplittableRandom random = new SplittableRandom(length);
+    List<Integer> positions = new java.util.ArrayList<>(List.of(0, length - 1));
+    for (int i = 0; i < 10; i++) {
+      positions.add(random.nextInt(length));
+    }
+    return positions;
+  }
+
+  /** The problem of a document whose bytes no longer match its digest object. */
+  static Problem digestProblem(Path repo, String key) throws Exception {
+    String recorded = Files.readString(origin.resolve(key + ".sha256")).substring(0, 64);
+    String actual = DigestingStream.sha256Hex(Files.readAllBytes(repo.resolve(key)));
+    return Problem.of(
+        Kind.CORRUPT, key, "SHA-256 is " + actual + ", " + key + ".sha256 says " + recorded);
+  }
+
+  /** Flips bits at many positions of a document and cuts it short: each damage is found. */
+  static void everyDamageIsFound(Path dir, String key, List<Integer> cuts) throws Exception {
+    for (int position : positions((int) Files.size(origin.resolve(key)))) {
+      Path repo = copy(dir.resolve("at-" + position));
+      flip(repo.resolve(key), position, position % 8);
+      assertThat(verify(repo, 2).problems())
+          .as("flip at %d", position)
+          .containsExactly(digestProblem(repo, key));
+    }
+    for (int size : cuts) {
+      Path repo = copy(dir.resolve("cut-" + size));
+      truncate(repo.resolve(key), size);
+      assertThat(verify(repo, 1).problems())
+          .as("cut to %d", size)
+          .containsExactly(digestProblem(repo, key));
+    }
+  }
+
   @Test
-  void level2FindsFlippedBitsAndTruncationsOfAManifest(@TempDir Path dir) throws Exception {
+  void level2FindsEveryFlippedBitAndTruncationOfAManifest(@TempDir Path dir) throws Exception {
+    String key = manifestKey(second);
+    int length = (int) Files.size(origin.resolve(key));
+    everyDamageIsFound(dir, key, List.of(0, 1, length / 2, length - 1));
+    Path repo = copy(dir.resolve("digest"));
+    flip(repo.resolve(key + ".sha256"), 5, 0);
+    assertThat(verify(repo, 1).problems())
+        .extracting(Problem::kind, Problem::object)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(Kind.CORRUPT, key));
+  }
+
+  @Test
+  void aManifestWithoutADigestIsCheckedAgainstTheObjectsItLists(@TempDir Path dir)
+      throws Exception {
     String key = manifestKey(second);
     String text = Files.readString(origin.resolve(key));
 
     // structure: the document no longer parses
-    Path brace = copy(dir.resolve("brace"));
+    Path brace = older(dir.resolve("brace"), key);
     flip(brace.resolve(key), 0, 0);
     assertThat(verify(brace, 1).problems())
         .containsExactly(Problem.of(Kind.CORRUPT, key, "not a valid SnapshotManifest document"));
 
     // the id differs from the key
-    Path id = copy(dir.resolve("id"));
+    Path id = older(dir.resolve("id"), key);
     flip(id.resolve(key), text.indexOf(second.id()) + 3, 0);
     assertThat(verify(id, 1).problems())
         .extracting(Problem::object, Problem::kind)
         .containsExactly(org.assertj.core.groups.Tuple.tuple(key, Kind.CORRUPT));
 
     // a digest of a segment: the segment no longer matches what this manifest says
-    Path sha = copy(dir.resolve("sha"));
+    Path sha = older(dir.resolve("sha"), key);
     int at = text.indexOf(shared.sha256());
     int digit = at;
     while (!Character.isDigit(text.charAt(digit))) {
       digit++;
     }
     flip(sha.resolve(key), digit, 0);
-    List<Problem> shaProblems = verify(sha, 2).problems();
-    assertThat(shaProblems).hasSize(1);
-    assertThat(shaProblems.get(0).kind()).isEqualTo(Kind.DIGEST_MISMATCH);
-    assertThat(shaProblems.get(0).object()).isEqualTo(shared.key());
-    assertThat(shaProblems.get(0).detail())
-        .isEqualTo(
-            "SHA-256 is "
-                + shared.sha256()
-                + ", snapshot "
-                + second.id()
-                + " says "
-                + Files.readString(sha.resolve(key)).substring(at, at + 64));
+    assertThat(verify(sha, 2).problems())
+        .containsExactly(
+            onShared(
+                Kind.DIGEST_MISMATCH,
+                shared.key(),
+                "SHA-256 is "
+                    + shared.sha256()
+                    + ", snapshot "
+                    + second.id()
+                    + " says "
+                    + Files.readString(sha.resolve(key)).substring(at, at + 64)));
 
     // a partition's record count
     var orders0 = SnapshotRecords.partition(second, ORDERS, 0);
-    Path count = copy(dir.resolve("count"));
+    Path count = older(dir.resolve("count"), key);
     int topic = text.indexOf("\"name\" : \"" + ORDERS + "\"");
     int partition = text.indexOf("\"recordCount\" : " + orders0.recordCount(), topic);
     int lastDigit = partition + ("\"recordCount\" : " + orders0.recordCount()).length() - 1;
     flip(count.resolve(key), lastDigit, 0);
     long flipped = orders0.recordCount() ^ 1;
-    List<Problem> countProblems = verify(count, 2).problems();
-    assertThat(countProblems)
+    assertThat(verify(count, 2).problems())
         .isNotEmpty()
         .allSatisfy(
             p -> {
@@ -368,27 +416,31 @@ class VerifierTest {
                   .containsExactly(Kind.INCONSISTENT, key, ORDERS + "-0");
               assertThat(p.detail()).contains(Long.toString(flipped));
             });
+  }
 
-    // truncations
-    for (int size : List.of(text.length() / 2, text.length() - 3, 1)) {
-      Path cut = copy(dir.resolve("cut-" + size));
-      truncate(cut.resolve(key), size);
-      assertThat(verify(cut, 1).problems())
-          .as("truncated to %d", size)
-          .containsExactly(Problem.of(Kind.CORRUPT, key, "not a valid SnapshotManifest document"));
-    }
+  /** A copy whose document has no digest object, as in repositories written before digests. */
+  static Path older(Path dir, String key) throws Exception {
+    Path repo = copy(dir);
+    Files.delete(repo.resolve(key + ".sha256"));
+    return repo;
   }
 
   @Test
-  void level2FindsFlippedBitsAndTruncationsOfTheConfig(@TempDir Path dir) throws Exception {
+  void level2FindsEveryFlippedBitAndTruncationOfTheConfig(@TempDir Path dir) throws Exception {
+    int length = (int) Files.size(origin.resolve(Repository.CONFIG_KEY));
+    everyDamageIsFound(dir, Repository.CONFIG_KEY, List.of(0, length / 2, length - 1));
+  }
+
+  @Test
+  void aConfigWithoutADigestIsCheckedForSense(@TempDir Path dir) throws Exception {
     String config = Files.readString(origin.resolve(Repository.CONFIG_KEY));
-    Path brace = copy(dir.resolve("brace"));
+    Path brace = older(dir.resolve("brace"), Repository.CONFIG_KEY);
     flip(brace.resolve(Repository.CONFIG_KEY), 0, 0);
     assertThat(verify(brace, 2).problems())
         .containsExactly(
             Problem.of(Kind.CORRUPT, "config.json", "not a valid RepositoryConfig document"));
 
-    Path version = copy(dir.resolve("version"));
+    Path version = older(dir.resolve("version"), Repository.CONFIG_KEY);
     flip(version.resolve(Repository.CONFIG_KEY), config.indexOf("\"version\" : 1") + 12, 0);
     assertThat(verify(version, 2).problems())
         .containsExactly(
@@ -397,12 +449,12 @@ class VerifierTest {
                 "config.json",
                 "of " + version.toAbsolutePath() + " has no valid format version"));
 
-    Path id = copy(dir.resolve("id"));
+    Path id = older(dir.resolve("id"), Repository.CONFIG_KEY);
     flip(id.resolve(Repository.CONFIG_KEY), config.indexOf("-", config.indexOf("\"id\"")), 0);
     assertThat(verify(id, 2).problems())
         .containsExactly(Problem.of(Kind.CORRUPT, "config.json", "has no valid id"));
 
-    Path cut = copy(dir.resolve("cut"));
+    Path cut = older(dir.resolve("cut"), Repository.CONFIG_KEY);
     truncate(cut.resolve(Repository.CONFIG_KEY), config.length() - 2);
     assertThat(verify(cut, 1).problems())
         .containsExactly(

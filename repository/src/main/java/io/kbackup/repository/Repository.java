@@ -51,11 +51,13 @@ public final class Repository implements AutoCloseable {
             settings.level(),
             settings.batchBytes(),
             settings.segmentBytes());
-    if (!storage.putIfAbsent(CONFIG_KEY, Json.write(config))) {
+    byte[] document = Json.write(config);
+    if (!storage.putIfAbsent(CONFIG_KEY, document)) {
       throw KbackupException.usage(
           "a repository already exists at " + storage.location(),
           "use it as it is, or choose another location");
     }
+    storage.put(CONFIG_KEY + DocumentDigest.SUFFIX, DocumentDigest.line(CONFIG_KEY, document));
     return new Repository(storage, config);
   }
 
@@ -67,8 +69,9 @@ public final class Repository implements AutoCloseable {
           "no kbackup repository at " + storage.location(),
           "check --repo, or create one with `kbackup init --repo " + storage.location() + "`");
     }
-    RepositoryConfig config =
-        Json.read(storage.readAll(CONFIG_KEY), RepositoryConfig.class, CONFIG_KEY);
+    byte[] document = storage.readAll(CONFIG_KEY);
+    DocumentDigest.check(storage, CONFIG_KEY, document);
+    RepositoryConfig config = Json.read(document, RepositoryConfig.class, CONFIG_KEY);
     if (!RepositoryConfig.FORMAT.equals(config.format())) {
       throw new KbackupException(
           ExitCode.REPOSITORY_MISSING,
@@ -162,7 +165,9 @@ public final class Repository implements AutoCloseable {
   }
 
   private SnapshotManifest readManifest(String key) throws IOException {
-    SnapshotManifest manifest = Json.read(storage.readAll(key), SnapshotManifest.class, key);
+    byte[] document = storage.readAll(key);
+    DocumentDigest.check(storage, key, document);
+    SnapshotManifest manifest = Json.read(document, SnapshotManifest.class, key);
     if (manifest.formatVersion() < 1 || manifest.id() == null || manifest.topics() == null) {
       throw new io.kbackup.error.CorruptDataException(key + ": not a complete snapshot manifest");
     }
@@ -192,9 +197,15 @@ public final class Repository implements AutoCloseable {
     }
   }
 
-  /** Writes the manifest: the commit point of a backup. */
+  /**
+   * Writes the manifest: the commit point of a backup. Its digest is written first, so that a
+   * committed manifest always has one.
+   */
   public void commit(SnapshotManifest manifest) throws IOException {
-    if (!storage.putIfAbsent(snapshotKey(manifest.id()), Json.write(manifest))) {
+    String key = snapshotKey(manifest.id());
+    byte[] document = Json.write(manifest);
+    if (!storage.putIfAbsent(key + DocumentDigest.SUFFIX, DocumentDigest.line(key, document))
+        || !storage.putIfAbsent(key, document)) {
       throw new IllegalStateException("snapshot " + manifest.id() + " exists already");
     }
   }

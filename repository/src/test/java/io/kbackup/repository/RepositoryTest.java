@@ -145,4 +145,50 @@ class RepositoryTest {
                 assertThat(e.getMessage())
                     .isEqualTo("snapshot future has format version 2, this kbackup reads up to 1"));
   }
+
+  @Test
+  void findsAnyDamageToTheConfigOrAManifestThroughItsDigest() throws Exception {
+    FileSystemStorage storage = new FileSystemStorage(dir);
+    Repository repo = Repository.init(storage, SegmentSettings.defaults());
+    repo.commit(
+        new SnapshotManifest(
+            1,
+            "s",
+            "2026-01-01T00:00:00Z",
+            "2026-01-01T00:00:00Z",
+            "c",
+            "v",
+            null,
+            List.of(),
+            null,
+            null,
+            null));
+    assertThat(new String(storage.readAll("snapshots/s.json.sha256"), StandardCharsets.UTF_8))
+        .matches("[0-9a-f]{64}  s\\.json\n");
+    byte[] manifest = storage.readAll("snapshots/s.json");
+    byte[] config = storage.readAll(Repository.CONFIG_KEY);
+
+    // "c" becomes "b": still a sound manifest, but not the one committed
+    byte[] damaged = manifest.clone();
+    int at = new String(manifest, StandardCharsets.UTF_8).indexOf("\"c\"") + 1;
+    damaged[at] ^= 1;
+    storage.put("snapshots/s.json", damaged);
+    assertThatThrownBy(() -> repo.snapshot("s"))
+        .isInstanceOf(CorruptDataException.class)
+        .hasMessageStartingWith("snapshots/s.json: SHA-256 is ")
+        .hasMessageContaining(", snapshots/s.json.sha256 says ");
+
+    byte[] damagedConfig = config.clone();
+    damagedConfig[damagedConfig.length / 2] ^= 4;
+    storage.put(Repository.CONFIG_KEY, damagedConfig);
+    assertThatThrownBy(() -> Repository.open(storage))
+        .isInstanceOf(CorruptDataException.class)
+        .hasMessageStartingWith("config.json: SHA-256 is ");
+
+    // repositories written before digests were kept are read as they are
+    storage.delete(Repository.CONFIG_KEY + ".sha256");
+    storage.delete("snapshots/s.json.sha256");
+    storage.put(Repository.CONFIG_KEY, config);
+    assertThat(Repository.open(storage).snapshot("s").clusterId()).isEqualTo("b");
+  }
 }
