@@ -128,14 +128,7 @@ final class SegmentCheck {
               + " out of order or outside the segment's range");
     }
     if (index != null) {
-      SegmentIndex.Entry actual =
-          new SegmentIndex.Entry(
-              b.baseOffset(),
-              b.lastOffset(),
-              b.maxTimestamp(),
-              position,
-              b.count(),
-              b.sizeInBytes());
+      SegmentIndex.Entry actual = SegmentIndex.Entry.describing(b, position);
       String wrong =
           batches >= index.entries().size()
               ? "the index has no entry for the batch at byte " + position

@@ -22,6 +22,9 @@ public final class RecordBatch {
   /** Larger batches than this are taken as corruption of the length field. */
   static final int MAX_BATCH_BYTES = 512 << 20;
 
+  /** Batches up to this size are read into one array at once; larger ones as the bytes arrive. */
+  static final int DIRECT_READ_BYTES = 8 << 20;
+
   private final byte[] bytes;
   private final String source;
   private final long position;
@@ -54,20 +57,40 @@ public final class RecordBatch {
     if (length < PendingBatch.HEADER_SIZE - 12 || length > MAX_BATCH_BYTES) {
       throw corrupt(source, position, "impossible batch length " + length);
     }
-    byte[] bytes = new byte[12 + length];
-    System.arraycopy(head, 0, bytes, 0, 12);
-    int read;
-    try {
-      read = in.readNBytes(bytes, 12, length);
-    } catch (EOFException e) {
-      read = -1;
-    }
-    if (read != length) {
+    byte[] bytes = readBatch(in, head, length);
+    if (bytes == null) {
       throw corrupt(source, position, "truncated batch");
     }
     RecordBatch batch = new RecordBatch(bytes, source, position);
     batch.check();
     return batch;
+  }
+
+  /**
+   * The batch's first 12 bytes and the {@code length} after them; null if the stream ends first.
+   */
+  private static byte[] readBatch(InputStream in, byte[] head, int length) throws IOException {
+    byte[] bytes;
+    if (length > DIRECT_READ_BYTES) {
+      // a damaged length must not claim more memory than the object holds: read what is there
+      byte[] body = in.readNBytes(length);
+      if (body.length != length) {
+        return null;
+      }
+      bytes = new byte[12 + length];
+      System.arraycopy(body, 0, bytes, 12, length);
+    } else {
+      bytes = new byte[12 + length];
+      try {
+        if (in.readNBytes(bytes, 12, length) != length) {
+          return null;
+        }
+      } catch (EOFException e) {
+        return null;
+      }
+    }
+    System.arraycopy(head, 0, bytes, 0, 12);
+    return bytes;
   }
 
   private void check() {

@@ -18,7 +18,19 @@ public record SegmentIndex(List<Entry> entries) {
 
   /** One record batch of the segment. */
   public record Entry(
-      long baseOffset, long lastOffset, long maxTimestamp, long position, int count, int size) {}
+      long baseOffset, long lastOffset, long maxTimestamp, long position, int count, int size) {
+
+    /** The entry that describes a batch read at a position. */
+    public static Entry describing(RecordBatch batch, long position) {
+      return new Entry(
+          batch.baseOffset(),
+          batch.lastOffset(),
+          batch.maxTimestamp(),
+          position,
+          batch.count(),
+          batch.sizeInBytes());
+    }
+  }
 
   public SegmentIndex {
     entries = List.copyOf(entries);

@@ -46,7 +46,7 @@ public final class SegmentRanges {
           count += e.count();
           continue;
         }
-        try (SegmentReader reader = SegmentReader.open(storage, segment, e.baseOffset())) {
+        try (SegmentReader reader = SegmentReader.open(storage, segment, index, e.baseOffset())) {
           for (BackupRecord r : reader.next().records()) {
             if (r.offset() < from || r.offset() >= to) {
               continue;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kbackup.error.CorruptDataException;
 import io.kbackup.storage.FileSystemStorage;
+import java.io.ByteArrayInputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -138,8 +140,8 @@ class SegmentRoundTripTest {
             });
     assertThat(offsets)
         .containsExactlyElementsOf(records.stream().map(BackupRecord::offset).toList());
-    Record third = kafka.records().iterator().next();
-    assertThat(third.hasKey()).isFalse();
+    Record middle = kafka.records().iterator().next();
+    assertThat(middle.hasKey()).isFalse();
   }
 
   @Test
@@ -157,6 +159,45 @@ class SegmentRoundTripTest {
             CorruptDataException.class, e -> assertThat(e.exitCode()).isEqualTo(13))
         .hasMessageContaining(segments.get(0).key())
         .hasMessageContaining("CRC32C mismatch");
+  }
+
+  @Test
+  void detectsADamagedBaseOffsetThroughTheIndex() throws Exception {
+    FileSystemStorage storage = new FileSystemStorage(dir.resolve("repo"));
+    List<SegmentInfo> segments =
+        write(storage, corpus(), new SegmentSettings(Codec.NONE, 0, 2048, 1 << 30));
+    SegmentIndex.Entry middle =
+        SegmentReader.readIndex(storage, segments.get(0)).entries().stream()
+            .filter(e -> e.baseOffset() >= 200)
+            .findFirst()
+            .orElseThrow();
+    Path file = dir.resolve("repo").resolve(segments.get(0).key());
+    byte[] bytes = Files.readAllBytes(file);
+    // the lowest bit of the base offset, which the batch's CRC32C does not cover: with the gaps
+    // between batches, the batch's records would move by one offset and still look in order
+    bytes[(int) middle.position() + 7] ^= 1;
+    Files.write(file, bytes);
+
+    assertThatThrownBy(() -> readAll(storage, segments, 0))
+        .isInstanceOf(CorruptDataException.class)
+        .hasMessage(
+            segments.get(0).key()
+                + " at byte "
+                + middle.position()
+                + ": batch differs from its index entry");
+  }
+
+  @Test
+  void aDamagedBatchLengthClaimsNoMoreMemoryThanTheObjectHolds() throws Exception {
+    byte[] bytes = new byte[200];
+    ByteBuffer.wrap(bytes).putInt(8, 500 << 20);
+    var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+
+    assertThatThrownBy(() -> RecordBatch.read(new ByteArrayInputStream(bytes), "x.seg", 0))
+        .isInstanceOf(CorruptDataException.class)
+        .hasMessage("x.seg at byte 0: truncated batch");
+    assertThat(threads.getCurrentThreadAllocatedBytes() - before).isLessThan(16 << 20);
   }
 
   @Test
