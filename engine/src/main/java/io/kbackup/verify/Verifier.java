@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -85,25 +86,38 @@ public final class Verifier {
   private VerifyReport verify(Repository repo, VerifyOptions options) throws IOException {
     checkConfig(repo.config());
     Map<String, SnapshotManifest> manifests = manifests(repo, options.snapshot());
-    Map<SegmentInfo, Listing> segments = new LinkedHashMap<>();
+    manifests.forEach((key, m) -> ManifestChecks.check(key, m, problems::add));
+    Map<SegmentInfo, Listing> segments = segmentsOf(manifests.values());
     Set<IncludedFile> files = new LinkedHashSet<>();
-    manifests.forEach(
-        (key, m) -> {
-          ManifestChecks.check(key, m, problems::add);
-          for (TopicSnapshot t : m.topics()) {
-            for (PartitionSnapshot p : t.partitions()) {
-              String tp = ManifestChecks.topicPartition(t.name(), p.partition());
-              p.segments()
-                  .forEach(
-                      s ->
-                          segments
-                              .computeIfAbsent(s, x -> new Listing(tp))
-                              .snapshots()
-                              .add(m.id()));
-            }
+    manifests.values().forEach(m -> files.addAll(m.files()));
+    Set<String> damaged = checkPresence(segments, files);
+    List<String> read = List.of();
+    if (options.level() >= 2) {
+      read = readData(options, manifests, segments, files, damaged);
+    }
+    List<String> ids = manifests.values().stream().map(SnapshotManifest::id).toList();
+    return report(options, ids, segments.size(), read);
+  }
+
+  /** Every distinct segment description, with where it is listed. */
+  private static Map<SegmentInfo, Listing> segmentsOf(Collection<SnapshotManifest> manifests) {
+    Map<SegmentInfo, Listing> segments = new LinkedHashMap<>();
+    for (SnapshotManifest m : manifests) {
+      for (TopicSnapshot t : m.topics()) {
+        for (PartitionSnapshot p : t.partitions()) {
+          String tp = ManifestChecks.topicPartition(t.name(), p.partition());
+          for (SegmentInfo s : p.segments()) {
+            segments.computeIfAbsent(s, x -> new Listing(tp)).snapshots().add(m.id());
           }
-          files.addAll(m.files());
-        });
+        }
+      }
+    }
+    return segments;
+  }
+
+  /** Level 1 for the data objects; returns the keys of those missing or of another size. */
+  private Set<String> checkPresence(Map<SegmentInfo, Listing> segments, Set<IncludedFile> files)
+      throws IOException {
     Set<String> damaged = new HashSet<>();
     for (Map.Entry<SegmentInfo, Listing> e : segments.entrySet()) {
       SegmentInfo s = e.getKey();
@@ -118,12 +132,7 @@ public final class Verifier {
         damaged.add(f.key());
       }
     }
-    List<String> read = List.of();
-    if (options.level() >= 2) {
-      read = readData(options, manifests, segments, files, damaged);
-    }
-    List<String> ids = manifests.values().stream().map(SnapshotManifest::id).toList();
-    return report(options, ids, segments.size(), read);
+    return damaged;
   }
 
   private VerifyReport report(
