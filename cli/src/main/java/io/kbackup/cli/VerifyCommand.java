@@ -106,7 +106,7 @@ final class VerifyCommand implements Callable<Integer> {
     doc.put("level", r.level());
     doc.put("snapshots", r.snapshots());
     doc.put("segments", r.segments());
-    doc.put("objectsRead", r.objectsRead());
+    doc.put("objectsRead", r.objectsRead().size());
     doc.put("bytesRead", r.bytesRead());
     doc.put("clean", r.clean());
     doc.put(

@@ -39,10 +39,19 @@ final class SegmentCheck {
     this.listing = listing;
   }
 
-  /** Runs the checks; returns the problems found (none when the segment is sound). */
-  List<Problem> run() throws IOException {
+  /** Runs the checks; then {@link #problems()} holds what they found. */
+  SegmentCheck run() throws IOException {
     SegmentIndex index = readIndex();
     readSegment(index);
+    return this;
+  }
+
+  SegmentInfo segment() {
+    return segment;
+  }
+
+  /** What the checks found; empty when the segment is sound. */
+  List<Problem> problems() {
     return problems;
   }
 

@@ -1,6 +1,7 @@
 package io.kbackup.verify;
 
 import io.kbackup.error.CorruptDataException;
+import io.kbackup.error.ExitCode;
 import io.kbackup.error.KbackupException;
 import io.kbackup.repository.IncludedFile;
 import io.kbackup.repository.PartitionSnapshot;
@@ -31,6 +32,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 
 /**
@@ -41,6 +46,10 @@ import java.util.regex.Pattern;
  * snapshots is read once.
  */
 public final class Verifier {
+
+  /** Threads that read segments at level 2. */
+  private static final int THREADS =
+      Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
   private static final Pattern SNAPSHOT_ID = Pattern.compile("[A-Za-z0-9._-]+");
 
@@ -157,17 +166,7 @@ public final class Verifier {
             options.subset() == null
                 ? keys
                 : options.subset().select(List.copyOf(keys), state.lastVerified()));
-    for (Map.Entry<SegmentInfo, Listing> e : segments.entrySet()) {
-      if (selected.contains(e.getKey().key())) {
-        SegmentCheck check = new SegmentCheck(storage, e.getKey(), e.getValue());
-        List<Problem> found = check.run();
-        bytesRead += check.bytesRead();
-        problems.addAll(found);
-        if (!found.isEmpty()) {
-          damaged.add(e.getKey().key());
-        }
-      }
-    }
+    checkSegments(segments, selected, damaged);
     for (IncludedFile f : files) {
       if (selected.contains(f.key()) && !fileIsSound(f)) {
         damaged.add(f.key());
@@ -187,6 +186,60 @@ public final class Verifier {
     }
     state.save(storage);
     return List.copyOf(selected);
+  }
+
+  /**
+   * Reads the selected segments on a few threads (reading is bound by SHA-256, decompression and
+   * decoding, not by storage), and reports what they find in the order of the manifests.
+   */
+  private void checkSegments(
+      Map<SegmentInfo, Listing> segments, Set<String> selected, Set<String> damaged)
+      throws IOException {
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            THREADS,
+            r -> {
+              Thread t = new Thread(r, "kbackup-verify");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<Future<SegmentCheck>> checks = new ArrayList<>();
+      segments.forEach(
+          (segment, listing) -> {
+            if (selected.contains(segment.key())) {
+              SegmentCheck check = new SegmentCheck(storage, segment, listing);
+              checks.add(pool.submit(() -> check.run()));
+            }
+          });
+      for (Future<SegmentCheck> future : checks) {
+        SegmentCheck check = finished(future);
+        bytesRead += check.bytesRead();
+        problems.addAll(check.problems());
+        if (!check.problems().isEmpty()) {
+          damaged.add(check.segment().key());
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static SegmentCheck finished(Future<SegmentCheck> future) throws IOException {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KbackupException(ExitCode.INTERRUPTED, "interrupted", null, e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
   }
 
   /** Level 1 for one object: it exists with its recorded size. */
