@@ -16,6 +16,7 @@ import picocli.CommandLine.ScopeType;
 @Command(
     name = "kbackup",
     mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT, // so that every command takes --help, as the hints of errors say
     versionProvider = Main.VersionProvider.class,
     description = "Backup and restore for Apache Kafka.",
     subcommands = {

@@ -44,7 +44,7 @@ final class VerifyCommand implements Callable<Integer> {
       names = "--read-data-subset",
       paramLabel = "N/T|P%",
       description =
-          "At level 2, read only part of the data: the N-th of T slices, or P% of the objects,"
+          "At level 2, read only part of the data: the N-th of T slices, or P%% of the objects,"
               + " those verified least recently first.")
   String subset;
 

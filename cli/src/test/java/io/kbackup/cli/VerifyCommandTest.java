@@ -146,6 +146,19 @@ class VerifyCommandTest {
   }
 
   @Test
+  void helpDescribesTheLevelsAndTheSubsets() {
+    CliRunner.Result help = CliRunner.run("verify", "--help");
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.err()).isEmpty();
+    assertThat(help.out())
+        .contains("Usage: kbackup verify")
+        .contains("--level=1|2")
+        .contains("--read-data-subset=N/T|P%")
+        .contains("Level 2: also every byte read")
+        .contains("slices, or P% of the objects");
+  }
+
+  @Test
   void badLevelsAndSubsetsAreExit2() {
     String r = repo.toString();
     assertOneClearError(
