@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
       BrokerConfigCommand.class,
       CatCommand.class,
       RestoreCommand.class,
+      DrillCommand.class,
       UnlockCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
