@@ -28,6 +28,8 @@ import picocli.CommandLine.ScopeType;
       CatCommand.class,
       RestoreCommand.class,
       DrillCommand.class,
+      ForgetCommand.class,
+      PruneCommand.class,
       UnlockCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class

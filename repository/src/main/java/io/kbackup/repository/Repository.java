@@ -187,6 +187,11 @@ public final class Repository implements AutoCloseable {
     }
   }
 
+  /** Removes a snapshot's manifest; the data it lists stays until a prune. */
+  public void forget(String id) throws IOException {
+    storage.delete(snapshotKey(id));
+  }
+
   static String snapshotKey(String id) {
     if (!id.matches("[A-Za-z0-9._-]+")) {
       throw KbackupException.usage(
