@@ -118,22 +118,8 @@ class RetentionCommandsTest {
     String repo = repoDir.toString();
     assertThat(CliRunner.run("init", "--repo", repo).exitCode()).isZero();
     Process backup =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "backup",
-                "--repo",
-                repo,
-                "-b",
-                b,
-                "--topics",
-                "ret-busy")
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("backup.log").toFile())
-            .start();
+        CliRunner.start(
+            dir.resolve("backup.log"), "backup", "--repo", repo, "-b", b, "--topics", "ret-busy");
     Repository r = Repository.open(new FileSystemStorage(repoDir));
     while (r.storage().list("locks/").isEmpty()) {
       assertThat(backup.isAlive()).as("the backup ended before it was seen").isTrue();
