@@ -46,7 +46,7 @@ public final class Repository implements AutoCloseable {
             RepositoryConfig.VERSION,
             UUID.randomUUID().toString(),
             Instant.now().toString(),
-            List.of(),
+            RepositoryConfig.featuresOf(settings),
             settings.codec().name().toLowerCase(java.util.Locale.ROOT),
             settings.level(),
             settings.batchBytes(),
