@@ -17,13 +17,14 @@ final class InitCommand implements Callable<Integer> {
   @Option(
       names = "--compression",
       defaultValue = "zstd",
-      description = "Compression of record batches: zstd or none (default: ${DEFAULT-VALUE}).")
+      description = "Compression of record batches: zstd, lz4 or none (default: ${DEFAULT-VALUE}).")
   String compression;
 
   @Option(
       names = "--compression-level",
       defaultValue = "1",
-      description = "zstd level (default: ${DEFAULT-VALUE}).")
+      description =
+          "Compression level: zstd -7 (fastest) to 22, lz4 1 (fast) to 17 (default: ${DEFAULT-VALUE}).")
   int level;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -35,7 +36,19 @@ final class InitCommand implements Callable<Integer> {
       codec = Codec.fromName(compression);
     } catch (IllegalArgumentException e) {
       throw io.kbackup.error.KbackupException.usage(
-          "unknown compression " + compression, "use --compression zstd or --compression none");
+          "unknown compression " + compression,
+          "use --compression zstd, --compression lz4 or --compression none");
+    }
+    boolean levelFits =
+        switch (codec) {
+          case ZSTD -> level >= -7 && level <= 22;
+          case LZ4 -> level >= 1 && level <= 17;
+          case NONE -> true;
+        };
+    if (!levelFits) {
+      throw io.kbackup.error.KbackupException.usage(
+          "--compression-level " + level + " does not suit " + compression,
+          "zstd takes -7 to 22, lz4 1 to 17");
     }
     SegmentSettings defaults = SegmentSettings.defaults();
     SegmentSettings settings =

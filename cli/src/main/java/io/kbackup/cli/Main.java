@@ -29,6 +29,9 @@ import picocli.CommandLine.ScopeType;
       CatCommand.class,
       VerifyCommand.class,
       RestoreCommand.class,
+      DrillCommand.class,
+      ForgetCommand.class,
+      PruneCommand.class,
       UnlockCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class

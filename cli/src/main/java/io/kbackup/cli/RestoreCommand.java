@@ -117,6 +117,13 @@ final class RestoreCommand implements Callable<Integer> {
   List<String> configs = new ArrayList<>();
 
   @Option(
+      names = "--skip-damaged",
+      description =
+          "Restore each partition up to damaged or missing data instead of stopping; list what was"
+              + " skipped and exit 3.")
+  boolean skipDamaged;
+
+  @Option(
       names = "--dry-run",
       description = "Print what would be created and restored; change nothing.")
   boolean dryRun;
@@ -147,6 +154,7 @@ final class RestoreCommand implements Callable<Integer> {
             .principals(PrincipalMap.parse(principalMap))
             .metadataOnly(metadataOnly)
             .partitions(PartitionCounts.parse(partitions))
+            .skipDamaged(skipDamaged)
             .build();
     if (parallelism < 1) {
       throw KbackupException.usage(
@@ -160,9 +168,10 @@ final class RestoreCommand implements Callable<Integer> {
       } else {
         print(printer, result);
       }
-      // the records are in, but a group left alone is work the operator must finish
+      // the records are in, but a group left alone or damaged data skipped is work left undone
       boolean groupsSkipped = result.groups().stream().anyMatch(g -> g.skippedBecause() != null);
-      return groupsSkipped && !result.dryRun() ? io.kbackup.error.ExitCode.PARTIAL : 0;
+      boolean partial = groupsSkipped || !result.damaged().isEmpty();
+      return partial && !result.dryRun() ? io.kbackup.error.ExitCode.PARTIAL : 0;
     }
   }
 
@@ -249,6 +258,7 @@ final class RestoreCommand implements Callable<Integer> {
       groupOutcomes.add(row);
     }
     s.put("groups", groupOutcomes);
+    s.put("damaged", result.damaged());
     return s;
   }
 
@@ -310,5 +320,6 @@ final class RestoreCommand implements Callable<Integer> {
       }
     }
     result.notes().forEach(n -> printer.line("note: " + n));
+    result.damaged().forEach(d -> printer.line("skipped damaged data: " + d));
   }
 }

@@ -1,5 +1,7 @@
 package io.kbackup.cli;
 
+import io.kbackup.drill.DrillLog;
+import io.kbackup.drill.DrillResult;
 import io.kbackup.repository.Repository;
 import io.kbackup.repository.SnapshotManifest;
 import io.kbackup.repository.TopicSnapshot;
@@ -13,7 +15,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "snapshots", description = "List the snapshots of a repository.")
+@Command(
+    name = "snapshots",
+    description = "List the snapshots of a repository, with the last recovery drill of each.")
 final class SnapshotsCommand implements Callable<Integer> {
 
   @Mixin RepositoryOption repo;
@@ -28,6 +32,7 @@ final class SnapshotsCommand implements Callable<Integer> {
     Printer printer = new Printer(spec.commandLine().getOut());
     try (Repository r = repo.open()) {
       List<SnapshotManifest> snapshots = r.snapshots();
+      Map<String, DrillResult> drills = DrillLog.latestBySnapshot(r.storage());
       if (json) {
         for (SnapshotManifest s : snapshots) {
           Map<String, Object> row = new LinkedHashMap<>();
@@ -40,6 +45,15 @@ final class SnapshotsCommand implements Callable<Integer> {
           row.put("records", s.recordCount());
           row.put("storedBytes", s.storedBytes());
           row.put("parent", s.parentId());
+          DrillResult drill = drills.get(s.id());
+          if (drill != null) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("at", drill.startedAt());
+            d.put("passed", drill.passed());
+            d.put("restoreSeconds", drill.restoreSeconds());
+            d.put("records", drill.records());
+            row.put("lastDrill", d);
+          }
           printer.json(row);
         }
         return 0;
@@ -54,11 +68,24 @@ final class SnapshotsCommand implements Callable<Integer> {
                 Integer.toString(s.topics().size()),
                 Integer.toString(s.partitionCount()),
                 Long.toString(s.recordCount()),
-                Printer.bytes(s.storedBytes())));
+                Printer.bytes(s.storedBytes()),
+                drill(drills.get(s.id()))));
       }
       printer.table(
-          List.of("ID", "CREATED", "CLUSTER", "TOPICS", "PARTITIONS", "RECORDS", "SIZE"), rows);
+          List.of("ID", "CREATED", "CLUSTER", "TOPICS", "PARTITIONS", "RECORDS", "SIZE", "DRILL"),
+          rows);
     }
     return 0;
+  }
+
+  /** The last drill of a snapshot: whether it restored, and how long it took. */
+  private static String drill(DrillResult d) {
+    if (d == null) {
+      return "-";
+    }
+    return (d.passed() ? "passed" : "FAILED")
+        + String.format(" %.1f s ", d.restoreSeconds())
+        + d.startedAt().substring(0, Math.min(16, d.startedAt().length()))
+        + "Z";
   }
 }

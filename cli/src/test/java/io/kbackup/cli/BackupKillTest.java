@@ -242,23 +242,7 @@ class BackupKillTest {
   }
 
   private static Process startBackup(Path repo, String bootstrap, Path log) throws Exception {
-    List<String> command =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            Main.class.getName(),
-            "backup",
-            "--repo",
-            repo.toString(),
-            "-b",
-            bootstrap,
-            "--topics",
-            TOPIC);
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+    return CliRunner.start(
+        log, "backup", "--repo", repo.toString(), "-b", bootstrap, "--topics", TOPIC);
   }
 }

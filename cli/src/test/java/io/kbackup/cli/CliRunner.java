@@ -15,5 +15,23 @@ final class CliRunner {
     return new Result(code, out.toString(), err.toString());
   }
 
+  /**
+   * Starts the command line in a child JVM with a 256 MiB heap, its output going to {@code log}: a
+   * real process, for tests that kill it.
+   */
+  static Process start(java.nio.file.Path log, String... args) throws java.io.IOException {
+    java.util.List<String> command = new java.util.ArrayList<>();
+    command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx256m");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Main.class.getName());
+    command.addAll(java.util.List.of(args));
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+  }
+
   private CliRunner() {}
 }

@@ -387,4 +387,38 @@ class CommandsTest {
                   + " stop its consumers and run the same restore again with --groups 'cmd-order-readers'");
     }
   }
+
+  @Test
+  void anLz4RepositoryRestoresExactly() throws Exception {
+    String lz4 = dir.resolve("lz4-repo").toString();
+    assertThat(CliRunner.run("init", "--repo", lz4, "--compression", "lz4").exitCode()).isZero();
+    assertThat(java.nio.file.Files.readString(Path.of(lz4, "config.json"))).contains("\"lz4\"");
+    String b = kafka.bootstrapServers();
+    assertThat(CliRunner.run("backup", "--repo", lz4, "-b", b, "--topics", "cmd-orders").exitCode())
+        .isZero();
+    CliRunner.Result restore =
+        CliRunner.run(
+            "restore",
+            "--repo",
+            lz4,
+            "-b",
+            b,
+            "--topic-map",
+            "cmd-orders=cmd-orders-lz4",
+            "--data-only");
+    assertThat(restore.exitCode()).as(restore.err()).isZero();
+    assertThat(io.kbackup.localkafka.TopicContents.read(b, "cmd-orders-lz4"))
+        .isEqualTo(io.kbackup.localkafka.TopicContents.read(b, "cmd-orders"));
+    BadInputTest.assertOneClearError(
+        CliRunner.run(
+            "init",
+            "--repo",
+            dir.resolve("lz4-bad").toString(),
+            "--compression",
+            "lz4",
+            "--compression-level",
+            "30"),
+        2,
+        "--compression-level 30 does not suit lz4");
+  }
 }

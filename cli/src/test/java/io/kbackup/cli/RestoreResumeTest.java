@@ -129,28 +129,19 @@ class RestoreResumeTest {
 
   private static Process startRestore(
       String repo, String bootstrap, String source, String target, Path log) throws Exception {
-    List<String> command =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx512m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            Main.class.getName(),
-            "restore",
-            "--repo",
-            repo,
-            "-b",
-            bootstrap,
-            "--topics",
-            source,
-            "--topic-map",
-            source + "=" + target,
-            "--parallelism",
-            "3");
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+    return CliRunner.start(
+        log,
+        "restore",
+        "--repo",
+        repo,
+        "-b",
+        bootstrap,
+        "--topics",
+        source,
+        "--topic-map",
+        source + "=" + target,
+        "--parallelism",
+        "3");
   }
 
   private static long waitUntilTargetHolds(

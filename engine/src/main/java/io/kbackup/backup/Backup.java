@@ -207,6 +207,7 @@ public final class Backup {
             groups,
             cluster,
             files);
+    lock.ensureHeld();
     repository.commit(manifest);
     log.info("committed snapshot {}", manifest.id());
     progress.finished();

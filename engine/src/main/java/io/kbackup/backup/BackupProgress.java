@@ -20,9 +20,9 @@ import org.apache.kafka.common.TopicPartition;
  * its commit, the next backup finds its progress and continues each partition after the segments
  * already stored instead of reading them from Kafka again.
  */
-final class BackupProgress {
+public final class BackupProgress {
 
-  static final String PREFIX = "progress/";
+  public static final String PREFIX = "progress/";
 
   /**
    * What one partition stored.
@@ -30,10 +30,10 @@ final class BackupProgress {
    * @param readFrom the offset the run began reading at: a later run continues these segments only
    *     when it would begin at the same offset
    */
-  record Partition(
+  public record Partition(
       String topic, String topicId, int partition, long readFrom, List<SegmentInfo> segments) {
 
-    Partition {
+    public Partition {
       segments = List.copyOf(segments);
     }
   }
@@ -43,10 +43,10 @@ final class BackupProgress {
    *
    * @param lockId the lock the run holds; while it is live the run is too
    */
-  record Document(
+  public record Document(
       String runId, String lockId, String clusterId, String startedAt, List<Partition> partitions) {
 
-    Document {
+    public Document {
       partitions = partitions == null ? List.of() : List.copyOf(partitions);
     }
   }
@@ -90,7 +90,8 @@ final class BackupProgress {
   }
 
   /** Progress of runs that are no longer alive: their lock is not among the live ones. */
-  static List<Document> leftBehind(Storage storage, Set<String> liveLocks) throws IOException {
+  public static List<Document> leftBehind(Storage storage, Set<String> liveLocks)
+      throws IOException {
     List<Document> documents = new ArrayList<>();
     for (ObjectInfo o : storage.list(PREFIX)) {
       Document d;
@@ -106,13 +107,13 @@ final class BackupProgress {
     return documents;
   }
 
-  static void remove(Storage storage, List<Document> documents) throws IOException {
+  public static void remove(Storage storage, List<Document> documents) throws IOException {
     for (Document d : documents) {
       storage.delete(key(d.runId()));
     }
   }
 
-  private static String key(String runId) {
+  public static String key(String runId) {
     return PREFIX + runId + ".json";
   }
 }

@@ -27,20 +27,29 @@ final class ParallelRestore {
   private final Storage storage;
   private final KafkaConnection kafka;
   private final int parallelism;
+  private final boolean skipDamaged;
 
-  ParallelRestore(Storage storage, KafkaConnection kafka, int parallelism) {
+  ParallelRestore(Storage storage, KafkaConnection kafka, int parallelism, boolean skipDamaged) {
     this.storage = storage;
     this.kafka = kafka;
     this.parallelism = parallelism;
+    this.skipDamaged = skipDamaged;
   }
 
-  /** What the producing did. */
+  /**
+   * What the producing did.
+   *
+   * @param restored records of each partition's plan now in the target
+   * @param damaged partitions that damaged data ended early, a line each
+   */
   record Result(
       long sent,
       long skipped,
       long payloadBytes,
       Map<TopicPartition, List<OffsetRange>> offsetMaps,
-      Map<TopicPartition, Long> oldest) {}
+      Map<TopicPartition, Long> oldest,
+      Map<TopicPartition, Long> restored,
+      List<String> damaged) {}
 
   /**
    * Sends every partition's records that the target does not hold yet.
@@ -55,6 +64,8 @@ final class ParallelRestore {
     AtomicLong payload = new AtomicLong();
     Map<TopicPartition, List<OffsetRange>> maps = new java.util.concurrent.ConcurrentHashMap<>();
     Map<TopicPartition, Long> oldest = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<TopicPartition, Long> restored = new java.util.concurrent.ConcurrentHashMap<>();
+    List<String> damaged = java.util.Collections.synchronizedList(new ArrayList<>());
     ExecutorService pool =
         Executors.newFixedThreadPool(
             Math.max(1, parallelism),
@@ -80,7 +91,8 @@ final class ParallelRestore {
               null);
         }
         PartitionRestorer restorer =
-            new PartitionRestorer(storage, producer, p, sp.targetStartOffset(), already, failure);
+            new PartitionRestorer(
+                storage, producer, p, sp.targetStartOffset(), already, failure, skipDamaged);
         tasks.add(
             pool.submit(
                 () -> {
@@ -90,6 +102,10 @@ final class ParallelRestore {
                   payload.addAndGet(restorer.payloadBytes());
                   maps.put(p.target(), restorer.offsetMap());
                   oldest.put(p.target(), restorer.oldestTimestamp());
+                  restored.put(p.target(), restorer.restored());
+                  if (restorer.damage() != null) {
+                    damaged.add(restorer.damage());
+                  }
                   return null;
                 }));
       }
@@ -128,7 +144,10 @@ final class ParallelRestore {
           "fix the cause and run the same restore again; it resumes where it stopped",
           e);
     }
-    return new Result(sent.get(), skipped.get(), payload.get(), maps, oldest);
+    List<String> damage = new ArrayList<>(damaged);
+    java.util.Collections.sort(damage);
+    return new Result(
+        sent.get(), skipped.get(), payload.get(), maps, oldest, restored, List.copyOf(damage));
   }
 
   /** The broker refused a record, or the batch of a refused record, as invalid. */

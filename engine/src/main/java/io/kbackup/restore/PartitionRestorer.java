@@ -1,9 +1,11 @@
 package io.kbackup.restore;
 
+import io.kbackup.error.CorruptDataException;
 import io.kbackup.segment.BackupRecord;
 import io.kbackup.segment.RecordBatch;
 import io.kbackup.segment.SegmentInfo;
 import io.kbackup.segment.SegmentReader;
+import io.kbackup.storage.ObjectNotFoundException;
 import io.kbackup.storage.Storage;
 import java.io.IOException;
 import java.util.List;
@@ -26,7 +28,10 @@ final class PartitionRestorer {
   private final long targetStartOffset;
   private final long alreadyPresent;
   private final AtomicReference<Exception> failure;
+  private final boolean skipDamaged;
   private final OffsetMapBuilder offsetMap = new OffsetMapBuilder();
+  private long restored;
+  private String damage;
   private long sent;
   private long payloadBytes;
   private long oldestTimestamp = Long.MAX_VALUE;
@@ -37,7 +42,9 @@ final class PartitionRestorer {
       PartitionRestore plan,
       long targetStartOffset,
       long alreadyPresent,
-      AtomicReference<Exception> failure) {
+      AtomicReference<Exception> failure,
+      boolean skipDamaged) {
+    this.skipDamaged = skipDamaged;
     this.storage = storage;
     this.producer = producer;
     this.plan = plan;
@@ -46,8 +53,34 @@ final class PartitionRestorer {
     this.failure = failure;
   }
 
+  /**
+   * Sends the partition's records. Damaged or missing data stops the restore with the typed
+   * corruption error, or, when damage may be skipped, ends this partition before the damage: a
+   * prefix of it is restored and {@link #damage()} says where it stopped.
+   */
   void run() throws IOException {
-    long index = 0;
+    try {
+      send();
+    } catch (CorruptDataException | ObjectNotFoundException e) {
+      CorruptDataException corrupt =
+          e instanceof CorruptDataException c
+              ? c
+              : new CorruptDataException(e.getMessage() + " (missing from the repository)");
+      if (!skipDamaged) {
+        throw corrupt;
+      }
+      damage =
+          plan.source()
+              + ": restored "
+              + restored
+              + " of "
+              + plan.recordCount()
+              + " records, up to the damage: "
+              + corrupt.getMessage();
+    }
+  }
+
+  private void send() throws IOException {
     for (SegmentInfo segment : plan.segments()) {
       if (segment.lastOffset() < plan.startOffset() || segment.firstOffset() >= plan.stopOffset()) {
         continue;
@@ -61,20 +94,20 @@ final class PartitionRestorer {
             if (r.offset() < plan.startOffset()) {
               continue;
             }
-            if (r.offset() >= plan.stopOffset() || index >= plan.recordCount()) {
+            if (r.offset() >= plan.stopOffset() || restored >= plan.recordCount()) {
               return;
             }
             if (failure.get() != null) {
               return;
             }
-            offsetMap.add(r.offset(), targetStartOffset + index);
+            offsetMap.add(r.offset(), targetStartOffset + restored);
             if (r.timestamp() >= 0) {
               oldestTimestamp = Math.min(oldestTimestamp, r.timestamp());
             }
-            if (index >= alreadyPresent) {
+            if (restored >= alreadyPresent) {
               send(r);
             }
-            index++;
+            restored++;
           }
         }
       }
@@ -103,6 +136,16 @@ final class PartitionRestorer {
 
   long sent() {
     return sent;
+  }
+
+  /** Records of the plan now in the target: sent by this run or present before. */
+  long restored() {
+    return restored;
+  }
+
+  /** Where damage ended this partition early, or null. */
+  String damage() {
+    return damage;
   }
 
   /** The oldest timestamp among the partition's restored records; MAX_VALUE when none. */

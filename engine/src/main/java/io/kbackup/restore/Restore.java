@@ -146,7 +146,8 @@ public final class Restore {
             true,
             notes,
             plannedGroups,
-            plannedChanges(snapshot, topics, toCreate));
+            plannedChanges(snapshot, topics, toCreate),
+            List.of());
       }
       RestoreState state =
           previous != null
@@ -168,7 +169,8 @@ public final class Restore {
               OffsetSpec.latest(),
               IsolationLevel.READ_UNCOMMITTED);
       ParallelRestore.Result produced =
-          new ParallelRestore(repository.storage(), kafka, options.parallelism())
+          new ParallelRestore(
+                  repository.storage(), kafka, options.parallelism(), options.skipDamaged())
               .run(plan, state, ends);
       Map<TopicPartition, Long> finalEnds =
           kafka.offsets(
@@ -179,7 +181,8 @@ public final class Restore {
       List<RestoreState.Partition> done = new ArrayList<>();
       for (PartitionRestore p : plan) {
         RestoreState.Partition sp = state.partition(p.target());
-        long expected = sp.targetStartOffset() + p.recordCount();
+        long restored = produced.restored().get(p.target());
+        long expected = sp.targetStartOffset() + restored;
         long actual = finalEnds.get(p.target());
         if (actual != expected) {
           throw KbackupException.failed(
@@ -198,7 +201,7 @@ public final class Restore {
                 sp.targetTopic(),
                 sp.partition(),
                 sp.targetStartOffset(),
-                p.recordCount(),
+                restored,
                 produced.offsetMaps().get(p.target())));
       }
       if (previous == null || !RestoreState.COMPLETE.equals(previous.status())) {
@@ -263,7 +266,8 @@ public final class Restore {
           false,
           notes,
           groups,
-          List.of());
+          List.of(),
+          produced.damaged());
     }
   }
 
@@ -393,6 +397,7 @@ public final class Restore {
         Duration.between(started, Instant.now()),
         false,
         notes,
+        List.of(),
         List.of(),
         List.of());
   }

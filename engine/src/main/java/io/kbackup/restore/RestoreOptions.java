@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  * @param metadataOnly create topics, ACLs and quotas but restore no records; a later restore of the
  *     data continues the same restore, sets the groups and finishes the topics' configs
  * @param partitions partition counts of created topics, when more than the snapshot's
+ * @param skipDamaged restore each partition up to damaged or missing data instead of stopping
  */
 public record RestoreOptions(
     String snapshotId,
@@ -36,7 +37,8 @@ public record RestoreOptions(
     Map<String, String> configOverrides,
     PrincipalMap principals,
     boolean metadataOnly,
-    PartitionCounts partitions) {
+    PartitionCounts partitions,
+    boolean skipDamaged) {
 
   public static final Pattern ALL_GROUPS = Pattern.compile(".*");
 
@@ -72,6 +74,7 @@ public record RestoreOptions(
     private PrincipalMap principals = PrincipalMap.identity();
     private boolean metadataOnly;
     private PartitionCounts partitions = PartitionCounts.asBackedUp();
+    private boolean skipDamaged;
 
     private Builder() {}
 
@@ -145,6 +148,11 @@ public record RestoreOptions(
       return this;
     }
 
+    public Builder skipDamaged(boolean skip) {
+      this.skipDamaged = skip;
+      return this;
+    }
+
     public RestoreOptions build() {
       return new RestoreOptions(
           snapshotId,
@@ -160,7 +168,8 @@ public record RestoreOptions(
           configOverrides,
           principals,
           metadataOnly,
-          partitions);
+          partitions,
+          skipDamaged);
     }
   }
 }

@@ -13,6 +13,7 @@ import java.util.List;
  * @param groups consumer groups whose offsets were set (or, in a dry run, would be), or skipped
  *     with the reason
  * @param plannedChanges in a dry run, the topics, ACLs and quotas it would create, a line each
+ * @param damaged partitions that damaged data ended early (with {@code skipDamaged}), a line each
  */
 public record RestoreResult(
     String snapshotId,
@@ -26,7 +27,8 @@ public record RestoreResult(
     boolean dryRun,
     List<String> notes,
     List<GroupOutcome> groups,
-    List<String> plannedChanges) {
+    List<String> plannedChanges,
+    List<String> damaged) {
 
   public long plannedRecords() {
     return plan.stream().mapToLong(PartitionRestore::recordCount).sum();

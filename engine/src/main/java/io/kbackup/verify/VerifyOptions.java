@@ -17,7 +17,7 @@ public record VerifyOptions(String snapshot, int level, DataSubset subset) {
       throw KbackupException.usage(
           "--level must be 1 or 2, not " + level,
           "level 1 checks that objects exist with their sizes, level 2 reads and checks every"
-              + " byte; level 3 (a test restore) is not available yet");
+              + " byte; for a test restore compared record by record, run `kbackup drill`");
     }
     if (subset != null && level != 2) {
       throw KbackupException.usage(

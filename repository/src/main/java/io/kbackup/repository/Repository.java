@@ -46,7 +46,7 @@ public final class Repository implements AutoCloseable {
             RepositoryConfig.VERSION,
             UUID.randomUUID().toString(),
             Instant.now().toString(),
-            List.of(),
+            RepositoryConfig.featuresOf(settings),
             settings.codec().name().toLowerCase(java.util.Locale.ROOT),
             settings.level(),
             settings.batchBytes(),
@@ -208,6 +208,15 @@ public final class Repository implements AutoCloseable {
         || !storage.putIfAbsent(key, document)) {
       throw new IllegalStateException("snapshot " + manifest.id() + " exists already");
     }
+  }
+
+  /**
+   * Removes a snapshot's manifest, then its digest object; the data it lists stays until a prune.
+   */
+  public void forget(String id) throws IOException {
+    String key = snapshotKey(id);
+    storage.delete(key);
+    storage.delete(key + DocumentDigest.SUFFIX);
   }
 
   static String snapshotKey(String id) {

@@ -23,7 +23,12 @@ public record RepositoryConfig(
   public static final int VERSION = 1;
 
   /** Features this version of kbackup understands; a repository needing others is refused. */
-  public static final List<String> KNOWN_FEATURES = List.of();
+  public static final List<String> KNOWN_FEATURES = List.of("lz4");
+
+  /** The features a repository written with these settings needs its readers to know. */
+  static List<String> featuresOf(SegmentSettings settings) {
+    return settings.codec() == Codec.LZ4 ? List.of("lz4") : List.of();
+  }
 
   public RepositoryConfig {
     features = features == null ? List.of() : List.copyOf(features);

@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
+import net.jpountz.lz4.LZ4Factory;
 
 /**
  * Compression of the records part of a batch. The ids are Kafka's own compression type ids, so a
@@ -14,6 +15,7 @@ import java.util.Locale;
  */
 public enum Codec {
   NONE(0),
+  LZ4(3),
   ZSTD(4);
 
   private final int id;
@@ -44,6 +46,12 @@ public enum Codec {
     return switch (this) {
       case NONE -> length;
       case ZSTD -> (int) Zstd.compressBound(length);
+      // every 64 KiB block may grow a little and carries a 4-byte size; the frame adds a header
+      // and an end mark
+      case LZ4 ->
+          LZ4Factory.fastestInstance().fastCompressor().maxCompressedLength(length)
+              + (length / Lz4Frames.BLOCK_BYTES + 1) * 4
+              + 32;
     };
   }
 
@@ -63,6 +71,7 @@ public enum Codec {
         }
         yield (int) n;
       }
+      case LZ4 -> Lz4Frames.compress(data, offset, length, out, outOffset, level);
     };
   }
 
@@ -83,6 +92,7 @@ public enum Codec {
           yield in.readAllBytes();
         }
       }
+      case LZ4 -> Lz4Frames.decompress(data, offset, length);
     };
   }
 

@@ -150,19 +150,7 @@ class RepositoryTest {
   void findsAnyDamageToTheConfigOrAManifestThroughItsDigest() throws Exception {
     FileSystemStorage storage = new FileSystemStorage(dir);
     Repository repo = Repository.init(storage, SegmentSettings.defaults());
-    repo.commit(
-        new SnapshotManifest(
-            1,
-            "s",
-            "2026-01-01T00:00:00Z",
-            "2026-01-01T00:00:00Z",
-            "c",
-            "v",
-            null,
-            List.of(),
-            null,
-            null,
-            null));
+    commitEmptySnapshot(repo, "s");
     assertThat(new String(storage.readAll("snapshots/s.json.sha256"), StandardCharsets.UTF_8))
         .matches("[0-9a-f]{64}  s\\.json\n");
     byte[] manifest = storage.readAll("snapshots/s.json");
@@ -190,5 +178,33 @@ class RepositoryTest {
     storage.delete("snapshots/s.json.sha256");
     storage.put(Repository.CONFIG_KEY, config);
     assertThat(Repository.open(storage).snapshot("s").clusterId()).isEqualTo("b");
+  }
+
+  @Test
+  void forgettingASnapshotRemovesItsManifestAndItsDigest() throws Exception {
+    FileSystemStorage storage = new FileSystemStorage(dir);
+    Repository repo = Repository.init(storage, SegmentSettings.defaults());
+    commitEmptySnapshot(repo, "s");
+    assertThat(storage.list(Repository.SNAPSHOTS_PREFIX)).hasSize(2);
+
+    repo.forget("s");
+    assertThat(storage.list(Repository.SNAPSHOTS_PREFIX)).isEmpty();
+  }
+
+  /** Commits a snapshot of no topics, created by cluster "c". */
+  private static void commitEmptySnapshot(Repository repo, String id) throws Exception {
+    repo.commit(
+        new SnapshotManifest(
+            1,
+            id,
+            "2026-01-01T00:00:00Z",
+            "2026-01-01T00:00:00Z",
+            "c",
+            "v",
+            null,
+            List.of(),
+            null,
+            null,
+            null));
   }
 }

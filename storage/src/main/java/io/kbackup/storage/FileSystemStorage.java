@@ -95,6 +95,15 @@ public final class FileSystemStorage implements Storage {
   }
 
   @Override
+  public Optional<java.time.Instant> lastModified(String key) throws IOException {
+    Path path = resolve(key);
+    if (!Files.isRegularFile(path)) {
+      return Optional.empty();
+    }
+    return Optional.of(Files.getLastModifiedTime(path).toInstant());
+  }
+
+  @Override
   public List<ObjectInfo> list(String prefix) throws IOException {
     List<ObjectInfo> result = new ArrayList<>();
     if (!Files.isDirectory(root)) {

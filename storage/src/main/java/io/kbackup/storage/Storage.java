@@ -61,6 +61,14 @@ public interface Storage extends Closeable {
   /** Size and name of the object, or empty when it does not exist. */
   Optional<ObjectInfo> stat(String key) throws IOException;
 
+  /**
+   * When the object was last written, or empty when it does not exist or the backend cannot tell.
+   * Prune uses it to leave young objects alone.
+   */
+  default Optional<java.time.Instant> lastModified(String key) throws IOException {
+    return Optional.empty();
+  }
+
   /** Every object whose key starts with {@code prefix}, sorted by key. */
   List<ObjectInfo> list(String prefix) throws IOException;
 

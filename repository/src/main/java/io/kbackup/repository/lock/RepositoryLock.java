@@ -41,6 +41,7 @@ public final class RepositoryLock implements AutoCloseable {
   private final String key;
   private final ScheduledExecutorService refresher;
   private volatile LockInfo info;
+  private volatile boolean lost;
 
   private RepositoryLock(Storage storage, LockInfo info, Duration refreshEvery) {
     this.storage = storage;
@@ -147,6 +148,27 @@ public final class RepositoryLock implements AutoCloseable {
     return info;
   }
 
+  /**
+   * Fails when the lock may no longer protect this command: it was removed, or it has not been
+   * refreshed for so long that other commands take it as stale. A command checks this before its
+   * commit, so that it never commits a snapshot whose data a prune may have deleted meanwhile.
+   */
+  public void ensureHeld() throws IOException {
+    boolean present = storage.stat(key).isPresent();
+    boolean fresh =
+        Instant.parse(info.refreshedAt()).plus(STALE_AFTER).isAfter(Instant.now().plusSeconds(60));
+    if (lost || !present || !fresh) {
+      throw new KbackupException(
+          ExitCode.REPOSITORY_LOCKED,
+          "the lock of `"
+              + info.command()
+              + "` on "
+              + storage.location()
+              + " was lost while it ran; nothing was committed",
+          "run it again; if locks were removed by hand, make sure no prune ran meanwhile");
+    }
+  }
+
   private void refresh() {
     LockInfo refreshed =
         new LockInfo(
@@ -158,6 +180,10 @@ public final class RepositoryLock implements AutoCloseable {
             info.createdAt(),
             Instant.now().toString());
     try {
+      if (storage.stat(key).isEmpty()) {
+        lost = true; // removed by `unlock --remove-all`: others may act as if this command ended
+        return;
+      }
       storage.put(key, Json.write(refreshed));
       info = refreshed;
     } catch (IOException | RuntimeException e) {

@@ -101,6 +101,25 @@ class RepositoryLockTest {
     }
   }
 
+  @Test
+  void aHolderWhoseLockWasRemovedKnowsItLostIt() throws Exception {
+    try (RepositoryLock lock = RepositoryLock.acquire(storage, LockKind.SHARED, "backup")) {
+      lock.ensureHeld();
+      assertThat(RepositoryLock.remove(storage, true)).hasSize(1);
+      assertThatThrownBy(lock::ensureHeld)
+          .isInstanceOfSatisfying(
+              KbackupException.class,
+              e -> {
+                assertThat(e.exitCode()).isEqualTo(11);
+                assertThat(e.getMessage())
+                    .isEqualTo(
+                        "the lock of `backup` on "
+                            + storage.location()
+                            + " was lost while it ran; nothing was committed");
+              });
+    }
+  }
+
   private void write(LockInfo lock) throws Exception {
     storage.put(RepositoryLock.PREFIX + lock.id() + ".json", Json.write(lock));
   }
