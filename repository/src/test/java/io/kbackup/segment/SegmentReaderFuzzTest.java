@@ -27,12 +27,12 @@ class SegmentReaderFuzzTest {
 
   @Test
   void onlyTheCorruptionErrorEscapesTheSegmentAndIndexReaders() throws Exception {
-    byte[][] segments = {segment(Codec.NONE), segment(Codec.ZSTD)};
+    byte[][] segments = {segment(Codec.NONE), segment(Codec.ZSTD), segment(Codec.LZ4)};
     byte[] index = Files.readAllBytes(dir.resolve("repo").resolve(indexKey));
     Mutator mutator = new Mutator(SEED);
     int corrupt = 0;
     for (int round = 0; round < ROUNDS; round++) {
-      byte[] damaged = mutator.mutate(segments[round % 2], false);
+      byte[] damaged = mutator.mutate(segments[round % segments.length], false);
       if (mutator.nextBoolean()) {
         fixBatchCrcs(damaged);
       }
