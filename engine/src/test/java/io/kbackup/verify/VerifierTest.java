@@ -462,7 +462,7 @@ class VerifierTest {
   }
 
   @Test
-  void holdsASharedLockAndWaitsForNoOneButAnExclusiveHolder(@TempDir Path dir) throws Exception {
+  void holdsASharedLockSoOnlyAnExclusiveHolderStopsIt(@TempDir Path dir) throws Exception {
     Path repo = copy(dir);
     FileSystemStorage storage = new FileSystemStorage(repo);
     try (RepositoryLock shared = RepositoryLock.acquire(storage, LockKind.SHARED, "backup")) {
