@@ -52,35 +52,43 @@ final class DrillCommand implements Callable<Integer> {
               .run(snapshotId, TopicSelector.of(topics, null), RestoreDrill.newPrefix());
       DrillLog.save(r.storage(), result);
       if (json) {
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("snapshot", result.snapshotId());
-        summary.put("passed", result.passed());
-        summary.put("topics", result.topics());
-        summary.put("partitions", result.partitions());
-        summary.put("records", result.records());
-        summary.put("payloadBytes", result.payloadBytes());
-        summary.put("restoreSeconds", result.restoreSeconds());
-        summary.put("compareSeconds", result.compareSeconds());
-        summary.put("mismatches", result.mismatches());
-        out.json(summary);
+        out.json(summary(result));
       } else {
-        result.mismatches().forEach(m -> out.line("mismatch: " + m));
-        out.line(
-            String.format(
-                "drill of snapshot %s: %s. Restored %d records (%s) of %d topics into scratch"
-                    + " topics %s* in %.1f s (%.1f MiB/s), compared record by record in %.1f s;"
-                    + " the scratch topics are deleted",
-                result.snapshotId(),
-                result.passed() ? "passed" : "FAILED",
-                result.records(),
-                Printer.bytes(result.payloadBytes()),
-                result.topics(),
-                result.prefix(),
-                result.restoreSeconds(),
-                result.mibPerSecond(),
-                result.compareSeconds()));
+        print(out, result);
       }
       return result.passed() ? 0 : ExitCode.INTEGRITY;
     }
+  }
+
+  static Map<String, Object> summary(DrillResult result) {
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("snapshot", result.snapshotId());
+    summary.put("passed", result.passed());
+    summary.put("topics", result.topics());
+    summary.put("partitions", result.partitions());
+    summary.put("records", result.records());
+    summary.put("payloadBytes", result.payloadBytes());
+    summary.put("restoreSeconds", result.restoreSeconds());
+    summary.put("compareSeconds", result.compareSeconds());
+    summary.put("mismatches", result.mismatches());
+    return summary;
+  }
+
+  static void print(Printer out, DrillResult result) {
+    result.mismatches().forEach(m -> out.line("mismatch: " + m));
+    out.line(
+        String.format(
+            "drill of snapshot %s: %s. Restored %d records (%s) of %d topics into scratch"
+                + " topics %s* in %.1f s (%.1f MiB/s), compared record by record in %.1f s;"
+                + " the scratch topics are deleted",
+            result.snapshotId(),
+            result.passed() ? "passed" : "FAILED",
+            result.records(),
+            Printer.bytes(result.payloadBytes()),
+            result.topics(),
+            result.prefix(),
+            result.restoreSeconds(),
+            result.mibPerSecond(),
+            result.compareSeconds()));
   }
 }

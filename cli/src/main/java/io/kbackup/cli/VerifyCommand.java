@@ -1,7 +1,12 @@
 package io.kbackup.cli;
 
+import io.kbackup.drill.DrillLog;
+import io.kbackup.drill.DrillResult;
+import io.kbackup.drill.RestoreDrill;
 import io.kbackup.error.ExitCode;
 import io.kbackup.error.KbackupException;
+import io.kbackup.kafka.TopicSelector;
+import io.kbackup.repository.Repository;
 import io.kbackup.verify.DataSubset;
 import io.kbackup.verify.Problem;
 import io.kbackup.verify.Verifier;
@@ -10,6 +15,7 @@ import io.kbackup.verify.VerifyReport;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,7 +27,10 @@ import picocli.CommandLine.Spec;
       "Check that a repository's snapshots can be restored.",
       "Level 1: every object a snapshot needs exists with its recorded size; manifests are sound.",
       "Level 2: also every byte read and checked against its SHA-256 and CRC32C, every record"
-          + " decoded, indexes and record counts compared with the manifests."
+          + " decoded, indexes and record counts compared with the manifests.",
+      "Level 3: also a test restore of the snapshot (default: the latest) into scratch topics of"
+          + " the cluster given with --bootstrap-server, compared record by record and deleted"
+          + " afterwards, as `kbackup drill` does."
     })
 final class VerifyCommand implements Callable<Integer> {
 
@@ -36,9 +45,12 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(
       names = "--level",
       defaultValue = "1",
-      paramLabel = "1|2",
+      paramLabel = "1|2|3",
       description = "How deeply to check (default 1).")
   int level;
+
+  @ArgGroup(exclusive = false, heading = "Cluster for level 3:%n")
+  KafkaOptions kafka;
 
   @Option(
       names = "--read-data-subset",
@@ -55,18 +67,37 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (level == 3 && kafka == null) {
+      throw KbackupException.usage(
+          "--level 3 restores the snapshot into a cluster: give --bootstrap-server",
+          "for example --level 3 --bootstrap-server staging-broker:9092");
+    }
     VerifyOptions options =
-        new VerifyOptions(snapshot, level, subset == null ? null : DataSubset.parse(subset));
+        new VerifyOptions(
+            level == 3 && snapshot == null ? "latest" : snapshot,
+            level == 3 ? 2 : level,
+            subset == null ? null : DataSubset.parse(subset));
     Printer printer = new Printer(spec.commandLine().getOut());
     VerifyReport report;
     try (var storage = repo.storage()) {
       report = new Verifier(storage).run(options);
     }
+    DrillResult drill = null;
+    if (report.clean() && level == 3) {
+      drill = drill(options.snapshot());
+    }
     if (json) {
-      printer.json(toJson(report));
+      Map<String, Object> doc = toJson(report);
+      if (drill != null) {
+        doc.put("drill", DrillCommand.summary(drill));
+      }
+      printer.json(doc);
     } else {
       report.problems().forEach(p -> printer.line(p.describe()));
       printer.line(summary(report));
+      if (drill != null) {
+        DrillCommand.print(printer, drill);
+      }
     }
     if (!report.clean()) {
       throw new KbackupException(
@@ -75,7 +106,18 @@ final class VerifyCommand implements Callable<Integer> {
           "each line above names a damaged object; restore from a snapshot that does not need it,"
               + " or from a copy of the repository");
     }
-    return ExitCode.OK;
+    return drill == null || drill.passed() ? ExitCode.OK : ExitCode.INTEGRITY;
+  }
+
+  /** Level 3: the test restore, compared record by record; its result is kept like a drill's. */
+  private DrillResult drill(String snapshotId) throws Exception {
+    try (Repository r = repo.open()) {
+      DrillResult result =
+          new RestoreDrill(r, kafka.connection())
+              .run(snapshotId, TopicSelector.all(), RestoreDrill.newPrefix());
+      DrillLog.save(r.storage(), result);
+      return result;
+    }
   }
 
   private static String summary(VerifyReport r) {

@@ -16,6 +16,7 @@ import io.kbackup.segment.SegmentInfo;
 import io.kbackup.storage.FileSystemStorage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -152,7 +153,8 @@ class VerifyCommandTest {
     assertThat(help.err()).isEmpty();
     assertThat(help.out())
         .contains("Usage: kbackup verify")
-        .contains("--level=1|2")
+        .contains("--level=1|2|3")
+        .contains("Level 3: also a test restore")
         .contains("--read-data-subset=N/T|P%")
         .contains("Level 2: also every byte read")
         .contains("slices, or P% of the objects");
@@ -162,7 +164,13 @@ class VerifyCommandTest {
   void badLevelsAndSubsetsAreExit2() {
     String r = repo.toString();
     assertOneClearError(
-        CliRunner.run("verify", "--repo", r, "--level", "3"), 2, "--level must be 1 or 2, not 3");
+        CliRunner.run("verify", "--repo", r, "--level", "4"),
+        2,
+        "--level must be 1, 2 or 3, not 4");
+    assertOneClearError(
+        CliRunner.run("verify", "--repo", r, "--level", "3"),
+        2,
+        "--level 3 restores the snapshot into a cluster: give --bootstrap-server");
     assertOneClearError(
         CliRunner.run("verify", "--repo", r, "--level", "two"), 2, "Invalid value for option");
     assertOneClearError(
@@ -180,5 +188,20 @@ class VerifyCommandTest {
     String missing = dir.resolve("nowhere").toString();
     assertOneClearError(
         CliRunner.run("verify", "--repo", missing), 10, "no kbackup repository at " + missing);
+  }
+
+  @Test
+  void levelThreeRestoresIntoScratchTopicsAndComparesEveryRecord() throws Exception {
+    Path copy = copy(dir.resolve("level-3"));
+    CliRunner.Result r =
+        CliRunner.run(
+            "verify", "--repo", copy.toString(), "--level", "3", "-b", kafka.bootstrapServers());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    List<String> lines = r.out().lines().toList();
+    assertThat(lines.get(0)).startsWith("verified 1 snapshot at level 2: ");
+    assertThat(lines.get(1))
+        .startsWith("drill of snapshot " + snapshot.id() + ": passed. Restored 80 records");
+    CliRunner.Result listed = CliRunner.run("snapshots", "--repo", copy.toString());
+    assertThat(listed.out().lines().toList().get(1)).contains(" passed ");
   }
 }

@@ -15,9 +15,9 @@ public record VerifyOptions(String snapshot, int level, DataSubset subset) {
   public VerifyOptions {
     if (level != 1 && level != 2) {
       throw KbackupException.usage(
-          "--level must be 1 or 2, not " + level,
+          "--level must be 1, 2 or 3, not " + level,
           "level 1 checks that objects exist with their sizes, level 2 reads and checks every"
-              + " byte; for a test restore compared record by record, run `kbackup drill`");
+              + " byte, level 3 also restores into scratch topics and compares every record");
     }
     if (subset != null && level != 2) {
       throw KbackupException.usage(
