@@ -24,6 +24,9 @@ import io.kbackup.segment.SegmentReader;
 import io.kbackup.segment.SegmentSettings;
 import io.kbackup.storage.FileSystemStorage;
 import io.kbackup.storage.ObjectInfo;
+import io.kbackup.verify.Verifier;
+import io.kbackup.verify.VerifyOptions;
+import io.kbackup.verify.VerifyReport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,8 +49,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Backup processes killed with SIGKILL at random points, round after round: no half snapshot ever
- * shows, every snapshot holds exactly the records it claims, and the next backup continues after
- * the segments the killed one had stored instead of reading them again.
+ * shows, verify at level 2 finds every snapshot sound, every snapshot holds exactly the records it
+ * claims, and the next backup continues after the segments the killed one had stored instead of
+ * reading them again.
  *
  * <p>{@code -Dkbackup.killPoints=N} sets the number of kills (50 by default), {@code
  * -Dkbackup.killSeed=S} repeats a run.
@@ -112,6 +116,9 @@ class BackupKillTest {
           last = s;
         }
         List<SegmentInfo> stored = committed ? List.of() : storedByTheKilledBackup(repo);
+        VerifyReport verified = new Verifier(repo.storage()).run(new VerifyOptions(null, 2, null));
+        assertThat(verified.problems()).as(context).isEmpty();
+        assertThat(verified.snapshots()).hasSize(repo.snapshots().size());
 
         BackupResult result =
             new Backup(
