@@ -14,20 +14,30 @@ final class S3Failures {
 
   private S3Failures() {}
 
-  static IOException of(String operation, String url, SdkException e) {
+  static IOException of(String operation, String url, String endpoint, SdkException e) {
     if (e instanceof S3Exception s3) {
       return new IOException(describe(operation, url, s3), e);
     }
     String reason = e instanceof SdkClientException ? clientReason(e) : e.getMessage();
     return new IOException(
-        "S3 " + operation + " of " + url + " failed: " + reason + "; is the endpoint reachable?",
+        "S3 "
+            + operation
+            + " of "
+            + url
+            + " failed: "
+            + reason
+            + "; is "
+            + endpoint
+            + " reachable?",
         e);
   }
 
   private static String describe(String operation, String url, S3Exception e) {
     String code = errorCode(e);
     String detail =
-        e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
+        e.awsErrorDetails() != null
+                && e.awsErrorDetails().errorMessage() != null
+                && !e.awsErrorDetails().errorMessage().equals(code)
             ? ": " + e.awsErrorDetails().errorMessage()
             : "";
     String failed =

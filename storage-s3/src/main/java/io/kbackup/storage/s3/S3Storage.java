@@ -70,7 +70,7 @@ public final class S3Storage implements Storage {
         client.putObject(putRequest(key).contentLength(size).build(), RequestBody.fromFile(file));
       }
     } catch (SdkException e) {
-      throw S3Failures.of("PutObject", location.url(key), e);
+      throw failure("PutObject", key, e);
     }
   }
 
@@ -80,7 +80,7 @@ public final class S3Storage implements Storage {
     try {
       client.putObject(request, RequestBody.fromBytes(bytes));
     } catch (SdkException e) {
-      throw S3Failures.of("PutObject", location.url(key), e);
+      throw failure("PutObject", key, e);
     }
   }
 
@@ -103,11 +103,11 @@ public final class S3Storage implements Storage {
         }
         // 409 ConditionalRequestConflict: another conditional write of the key is in flight
         if (e.statusCode() != 409 || attempt == CONFLICT_RETRIES) {
-          throw S3Failures.of("conditional PutObject", location.url(key), e);
+          throw failure("conditional PutObject", key, e);
         }
         pause(100L * attempt);
       } catch (SdkException e) {
-        throw S3Failures.of("conditional PutObject", location.url(key), e);
+        throw failure("conditional PutObject", key, e);
       }
     }
   }
@@ -158,9 +158,9 @@ public final class S3Storage implements Storage {
       if (e.statusCode() == 416) {
         return InputStream.nullInputStream(); // the object exists; the range starts at its end
       }
-      throw S3Failures.of("GetObject", location.url(key), e);
+      throw failure("GetObject", key, e);
     } catch (SdkException e) {
-      throw S3Failures.of("GetObject", location.url(key), e);
+      throw failure("GetObject", key, e);
     }
   }
 
@@ -177,9 +177,9 @@ public final class S3Storage implements Storage {
       if (e.statusCode() == 404) {
         return Optional.empty();
       }
-      throw S3Failures.of("HeadObject", location.url(key), e);
+      throw failure("HeadObject", key, e);
     } catch (SdkException e) {
-      throw S3Failures.of("HeadObject", location.url(key), e);
+      throw failure("HeadObject", key, e);
     }
   }
 
@@ -195,7 +195,7 @@ public final class S3Storage implements Storage {
         result.add(new ObjectInfo(location.repositoryKey(object.key()), object.size()));
       }
     } catch (SdkException e) {
-      throw S3Failures.of("ListObjectsV2", location.url(prefix), e);
+      throw failure("ListObjectsV2", prefix, e);
     }
     // S3 sorts by UTF-8 bytes; the contract sorts like String.compareTo
     result.sort((a, b) -> a.key().compareTo(b.key()));
@@ -208,7 +208,7 @@ public final class S3Storage implements Storage {
     try {
       client.deleteObject(b -> b.bucket(location.bucket()).key(objectKey));
     } catch (SdkException e) {
-      throw S3Failures.of("DeleteObject", location.url(key), e);
+      throw failure("DeleteObject", key, e);
     }
   }
 
@@ -220,6 +220,10 @@ public final class S3Storage implements Storage {
   @Override
   public void close() {
     client.close();
+  }
+
+  private IOException failure(String operation, String key, SdkException e) {
+    return S3Failures.of(operation, location.url(key), endpoint, e);
   }
 
   private String objectKey(String key) {

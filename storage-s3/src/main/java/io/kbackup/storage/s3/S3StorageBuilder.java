@@ -11,7 +11,9 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
+import software.amazon.awssdk.regions.providers.AwsRegionProviderChain;
+import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.StorageClass;
@@ -55,7 +57,7 @@ public final class S3StorageBuilder {
     return this;
   }
 
-  /** The bucket's region; default: the SDK's region chain, else us-east-1. */
+  /** The bucket's region; default: AWS_REGION, aws.region or the AWS profile's, else us-east-1. */
   public S3StorageBuilder region(String region) {
     this.region = region;
     return this;
@@ -127,7 +129,10 @@ public final class S3StorageBuilder {
       return Region.of(region);
     }
     try {
-      return DefaultAwsRegionProviderChain.builder().build().getRegion();
+      // not the instance metadata service: off EC2 it only adds a timeout
+      return new AwsRegionProviderChain(
+              new SystemSettingsRegionProvider(), new AwsProfileRegionProvider())
+          .getRegion();
     } catch (SdkClientException e) {
       return Region.US_EAST_1;
     }
