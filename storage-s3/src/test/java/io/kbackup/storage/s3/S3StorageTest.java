@@ -3,14 +3,18 @@ package io.kbackup.storage.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import io.kbackup.storage.ObjectInfo;
 import io.kbackup.storage.Storage;
 import io.kbackup.storage.StorageContract;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -155,6 +159,43 @@ class S3StorageTest extends StorageContract {
           .hasMessageContaining("S3 PutObject of s3://kbackup-test/gone/data/x failed")
           .hasMessageContaining("is " + endpoint + " reachable?");
       assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(30));
+    }
+  }
+
+  @Test
+  void aServerThatIgnoresConditionalWritesIsRefusedBeforeAnyCommit() throws Exception {
+    // a stand-in for a non-conforming S3 server: every PUT succeeds, If-None-Match or not
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    List<String> puts = new CopyOnWriteArrayList<>();
+    server.createContext(
+        "/",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          if (exchange.getRequestMethod().equals("PUT")) {
+            puts.add(exchange.getRequestURI().getPath());
+            exchange.getResponseHeaders().add("ETag", "\"0\"");
+            exchange.sendResponseHeaders(200, -1);
+          } else {
+            exchange.sendResponseHeaders(204, -1);
+          }
+          exchange.close();
+        });
+    server.start();
+    String endpoint = "http://127.0.0.1:" + server.getAddress().getPort();
+    try (S3Storage storage =
+        S3Storage.builder("s3://ignorant/repo")
+            .endpoint(endpoint)
+            .region("us-east-1")
+            .pathStyle(true)
+            .credentials(s3.credentials())
+            .build()) {
+      assertThatThrownBy(() -> storage.putIfAbsent("snapshots/s.json", bytes("{}")))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining(
+              "the S3 server at " + endpoint + " ignores conditional writes (If-None-Match: *)");
+      assertThat(puts).noneMatch(path -> path.contains("snapshots"));
+    } finally {
+      server.stop(0);
     }
   }
 }
