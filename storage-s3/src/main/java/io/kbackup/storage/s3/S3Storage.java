@@ -9,9 +9,11 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -39,6 +41,7 @@ public final class S3Storage implements Storage {
   private final StorageClass dataStorageClass;
   private final long partSize;
   private volatile boolean conditionalWritesChecked;
+  private Path scratch;
 
   S3Storage(
       S3Client client,
@@ -217,9 +220,26 @@ public final class S3Storage implements Storage {
     return location.toString();
   }
 
+  /** One local directory per storage for spooled segments, removed with what is left on close. */
   @Override
-  public void close() {
+  public synchronized Path scratchDirectory() throws IOException {
+    if (scratch == null) {
+      scratch = Files.createTempDirectory("kbackup-s3-");
+    }
+    return scratch;
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
     client.close();
+    if (scratch != null) {
+      try (Stream<Path> paths = Files.walk(scratch)) {
+        for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+          Files.deleteIfExists(path);
+        }
+      }
+      scratch = null;
+    }
   }
 
   private IOException failure(String operation, String key, SdkException e) {

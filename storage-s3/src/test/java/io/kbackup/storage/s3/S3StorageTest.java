@@ -10,6 +10,7 @@ import io.kbackup.storage.StorageContract;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -103,7 +104,7 @@ class S3StorageTest extends StorageContract {
   }
 
   @Test
-  void aMissingBucketIsNamedInTheError() {
+  void aMissingBucketIsNamedInTheError() throws Exception {
     try (S3Storage missing = s3.storage("s3://no-such-bucket/repo")) {
       assertThatThrownBy(() -> missing.put("config.json", bytes("{}")))
           .isInstanceOf(IOException.class)
@@ -117,7 +118,7 @@ class S3StorageTest extends StorageContract {
   }
 
   @Test
-  void aWrongSecretKeyIsReportedAsDeniedWithoutTheSecret() {
+  void aWrongSecretKeyIsReportedAsDeniedWithoutTheSecret() throws Exception {
     String wrongSecret = "not-the-secret-" + UUID.randomUUID();
     try (S3Storage denied =
         S3Storage.builder("s3://" + BUCKET + "/denied")
@@ -197,5 +198,18 @@ class S3StorageTest extends StorageContract {
     } finally {
       server.stop(0);
     }
+  }
+
+  @Test
+  void spoolFilesLiveInOneLocalDirectoryThatCloseRemoves() throws Exception {
+    Path dir;
+    try (S3Storage storage = s3.storage("s3://" + BUCKET + "/spool")) {
+      dir = storage.scratchDirectory();
+      assertThat(storage.scratchDirectory()).isEqualTo(dir);
+      Path spooled = Files.write(dir.resolve("segment-1.tmp"), bytes("segment"));
+      storage.put("data/t/0/a.seg", spooled);
+      assertThat(storage.readAll("data/t/0/a.seg")).isEqualTo(bytes("segment"));
+    }
+    assertThat(dir).doesNotExist();
   }
 }
