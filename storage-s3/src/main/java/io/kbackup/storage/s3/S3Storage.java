@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -102,7 +103,8 @@ public final class S3Storage implements Storage {
         return true;
       } catch (S3Exception e) {
         if (e.statusCode() == 412) {
-          return false;
+          // after a retry the object may be our own first attempt, stored but not acknowledged
+          return retried(e) && holds(key, bytes);
         }
         // 409 ConditionalRequestConflict: another conditional write of the key is in flight
         if (e.statusCode() != 409 || attempt == CONFLICT_RETRIES) {
@@ -113,6 +115,18 @@ public final class S3Storage implements Storage {
         throw failure("conditional PutObject", key, e);
       }
     }
+  }
+
+  private static boolean retried(SdkException e) {
+    return e.numAttempts() != null && e.numAttempts() > 1;
+  }
+
+  /** Whether the object holds exactly these bytes. */
+  private boolean holds(String key, byte[] bytes) throws IOException {
+    Optional<ObjectInfo> info = stat(key);
+    return info.isPresent()
+        && info.get().size() == bytes.length
+        && Arrays.equals(readAll(key), bytes);
   }
 
   /**
@@ -127,7 +141,7 @@ public final class S3Storage implements Storage {
     PutObjectRequest request = putRequest(probe).ifNoneMatch("*").build();
     try {
       putConditionally(request, probe, new byte[0]);
-      if (putConditionally(request, probe, new byte[0])) {
+      if (putConditionally(request, probe, new byte[] {1})) {
         throw new IOException(
             "the S3 server at "
                 + endpoint
