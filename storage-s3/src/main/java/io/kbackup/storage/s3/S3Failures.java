@@ -43,7 +43,7 @@ final class S3Failures {
     String failed =
         "S3 " + operation + " of " + url + " failed: HTTP " + e.statusCode() + " " + code + detail;
     return switch (code) {
-      case "NoSuchBucket" -> failed + "; the bucket does not exist: create it or check --repo";
+      case "NoSuchBucket" -> failed + "; create the bucket or check --repo";
       case "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "Forbidden" ->
           failed
               + "; check the credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the"

@@ -106,7 +106,7 @@ class S3StorageTest extends StorageContract {
           .isInstanceOf(IOException.class)
           .hasMessageContaining("s3://no-such-bucket/repo/config.json")
           .hasMessageContaining("HTTP 404 NoSuchBucket")
-          .hasMessageContaining("the bucket does not exist");
+          .hasMessageContaining("create the bucket or check --repo");
       assertThatThrownBy(() -> missing.list("snapshots/"))
           .isInstanceOf(IOException.class)
           .hasMessageContaining("NoSuchBucket");
