@@ -6,6 +6,7 @@ import io.kbackup.storage.FileSystemStorage;
 import io.kbackup.storage.Storage;
 import java.io.IOException;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The {@code --repo} option shared by every command that uses a repository. */
@@ -15,11 +16,16 @@ final class RepositoryOption {
       names = "--repo",
       required = true,
       paramLabel = "URL",
-      description = "Repository location: a directory path or file:PATH.")
+      description = "Repository location: a directory path, file:PATH or s3://BUCKET/PREFIX.")
   String repo;
 
+  @Mixin S3Options s3;
+
   Storage storage() {
-    if (repo.startsWith("s3://") || repo.startsWith("azure://")) {
+    if (repo.startsWith("s3://")) {
+      return s3.open(repo);
+    }
+    if (repo.startsWith("azure://")) {
       throw KbackupException.usage(
           "repository " + repo + " is on object storage, which this version does not support yet",
           "use a local directory for --repo");
@@ -32,6 +38,12 @@ final class RepositoryOption {
   }
 
   Repository open() throws IOException {
-    return Repository.open(storage());
+    Storage storage = storage();
+    try {
+      return Repository.open(storage);
+    } catch (IOException | RuntimeException e) {
+      storage.close();
+      throw e;
+    }
   }
 }

@@ -125,9 +125,9 @@ class BadInputTest {
         2,
         "unknown compression lz5");
     assertOneClearError(
-        CliRunner.run("snapshots", "--repo", "s3://bucket/prefix"),
+        CliRunner.run("snapshots", "--repo", "azure://container/prefix"),
         2,
-        "repository s3://bucket/prefix is on object storage, which this version does not support yet");
+        "repository azure://container/prefix is on object storage, which this version does not support yet");
     assertOneClearError(
         CliRunner.run(
             "restore", "--repo", repo, "-b", b, "--topic-map", "bad-orders=x,bad-orders=y"),

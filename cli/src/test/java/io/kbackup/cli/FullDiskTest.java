@@ -94,7 +94,7 @@ class FullDiskTest {
     }
   }
 
-  private static void produce(String bootstrap, String topic, int count) throws Exception {
+  static void produce(String bootstrap, String topic, int count) throws Exception {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
     p.put("acks", "all");

@@ -191,12 +191,7 @@ public final class FileSystemStorage implements Storage {
   }
 
   private Path resolve(String key) {
-    for (String part : key.split("/", -1)) {
-      if (part.isEmpty() || part.equals(".") || part.equals("..") || part.contains("\\")) {
-        throw new IllegalArgumentException("invalid object key: " + key);
-      }
-    }
-    return root.resolve(key);
+    return root.resolve(ObjectKeys.check(key));
   }
 
   /** Creates missing directories and forces each parent, so new entries survive a crash. */

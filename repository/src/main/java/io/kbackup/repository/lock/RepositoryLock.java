@@ -101,7 +101,11 @@ public final class RepositoryLock implements AutoCloseable {
         }
       }
     } catch (RuntimeException | IOException e) {
-      storage.delete(key);
+      try {
+        storage.delete(key);
+      } catch (RuntimeException | IOException cleanup) {
+        e.addSuppressed(cleanup); // the storage may be gone: report why the lock failed
+      }
       throw e;
     }
     return new RepositoryLock(storage, mine, refreshEvery);
