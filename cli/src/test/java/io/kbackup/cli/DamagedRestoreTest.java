@@ -9,6 +9,7 @@ import io.kbackup.repository.Repository;
 import io.kbackup.repository.SnapshotManifest;
 import io.kbackup.segment.Codec;
 import io.kbackup.segment.SegmentInfo;
+import io.kbackup.segment.SegmentReader;
 import io.kbackup.segment.SegmentSettings;
 import io.kbackup.storage.FileSystemStorage;
 import java.nio.ByteBuffer;
@@ -69,7 +70,10 @@ class DamagedRestoreTest {
     SegmentInfo third = damaged.segments().get(2);
     try (FileChannel ch =
         FileChannel.open(repoDir.resolve(third.key()), StandardOpenOption.WRITE)) {
-      ch.write(ByteBuffer.wrap(new byte[] {0x13, 0x37}), third.size() / 2);
+      // inside the records of the segment's second batch, which its CRC32C covers (a byte of the
+      // header's leader epoch, say, is not data and may change without harm)
+      var batch = SegmentReader.readIndex(repo.storage(), third).entries().get(1);
+      ch.write(ByteBuffer.wrap(new byte[] {0x13, 0x37}), batch.position() + 61 + batch.size() / 2);
     }
 
     CliRunner.Result refused =

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,12 +51,25 @@ class DrillCommandTest {
     assertThat(listed.get("lastDrill").get("records").asLong()).isEqualTo(170);
 
     // a damaged segment: the drill fails with the damage named, and still cleans up
-    Path segment;
-    try (Stream<Path> files = Files.walk(Path.of(repo, "data", "drill-orders", "1"))) {
-      segment = files.filter(f -> f.toString().endsWith(".seg")).findFirst().orElseThrow();
-    }
+    // a byte inside a batch's records, which its CRC32C covers
+    var repository =
+        io.kbackup.repository.Repository.open(
+            new io.kbackup.storage.FileSystemStorage(Path.of(repo)));
+    var info =
+        repository.latestSnapshot().orElseThrow().topics().stream()
+            .filter(t -> t.name().equals("drill-orders"))
+            .findFirst()
+            .orElseThrow()
+            .partitions()
+            .get(1)
+            .segments()
+            .get(0);
+    var batch =
+        io.kbackup.segment.SegmentReader.readIndex(repository.storage(), info).entries().get(0);
+    Path segment = Path.of(repo).resolve(info.key());
     try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
-      ch.write(java.nio.ByteBuffer.wrap(new byte[] {0x55}), Files.size(segment) / 2);
+      ch.write(
+          java.nio.ByteBuffer.wrap(new byte[] {0x55}), batch.position() + 61 + batch.size() / 2);
     }
     CliRunner.Result damaged = CliRunner.run("drill", "--repo", repo, "-b", b);
     BadInputTest.assertOneClearError(damaged, 13, segment.getFileName().toString());
