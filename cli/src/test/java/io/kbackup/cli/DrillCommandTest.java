@@ -67,9 +67,12 @@ class DrillCommandTest {
     var batch =
         io.kbackup.segment.SegmentReader.readIndex(repository.storage(), info).entries().get(0);
     Path segment = Path.of(repo).resolve(info.key());
-    try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
-      ch.write(
-          java.nio.ByteBuffer.wrap(new byte[] {0x55}), batch.position() + 61 + batch.size() / 2);
+    long at = batch.position() + 61 + batch.size() / 2;
+    try (FileChannel ch =
+        FileChannel.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
+      ch.read(b, at);
+      ch.write(java.nio.ByteBuffer.wrap(new byte[] {(byte) ~b.get(0)}), at);
     }
     CliRunner.Result damaged = CliRunner.run("drill", "--repo", repo, "-b", b);
     BadInputTest.assertOneClearError(damaged, 13, segment.getFileName().toString());
