@@ -70,9 +70,9 @@ class DrillCommandTest {
     long at = batch.position() + 61 + batch.size() / 2;
     try (FileChannel ch =
         FileChannel.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
-      ch.read(b, at);
-      ch.write(java.nio.ByteBuffer.wrap(new byte[] {(byte) ~b.get(0)}), at);
+      java.nio.ByteBuffer old = java.nio.ByteBuffer.allocate(1);
+      ch.read(old, at);
+      ch.write(java.nio.ByteBuffer.wrap(new byte[] {(byte) ~old.get(0)}), at);
     }
     CliRunner.Result damaged = CliRunner.run("drill", "--repo", repo, "-b", b);
     BadInputTest.assertOneClearError(damaged, 13, segment.getFileName().toString());
