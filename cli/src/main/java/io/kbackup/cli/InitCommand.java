@@ -27,6 +27,13 @@ final class InitCommand implements Callable<Integer> {
           "Compression level: zstd -7 (fastest) to 22, lz4 1 (fast) to 17 (default: ${DEFAULT-VALUE}).")
   int level;
 
+  @Option(
+      names = "--encrypt",
+      description =
+          "Encrypt every object (AES-256-GCM) with a random master key, opened by the passphrase"
+              + " from --password-file or KBACKUP_PASSWORD* (Argon2id).")
+  boolean encrypt;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -53,9 +60,28 @@ final class InitCommand implements Callable<Integer> {
     SegmentSettings defaults = SegmentSettings.defaults();
     SegmentSettings settings =
         new SegmentSettings(codec, level, defaults.batchBytes(), defaults.segmentBytes());
-    try (Repository r = Repository.init(repo.storage(), settings)) {
+    String passphrase = null;
+    if (encrypt) {
+      passphrase = repo.password.get();
+      if (passphrase == null || passphrase.isEmpty()) {
+        throw io.kbackup.error.KbackupException.usage(
+            "--encrypt needs a passphrase",
+            "give --password-file FILE, or set KBACKUP_PASSWORD_FILE, KBACKUP_PASSWORD_COMMAND or"
+                + " KBACKUP_PASSWORD");
+      }
+    }
+    try (Repository r = Repository.init(repo.storage(), settings, passphrase)) {
       new Printer(spec.commandLine().getOut())
-          .line("created repository " + r.config().id() + " at " + r.storage().location());
+          .line(
+              "created "
+                  + (r.encrypted() ? "encrypted " : "")
+                  + "repository "
+                  + r.config().id()
+                  + " at "
+                  + r.storage().location()
+                  + (r.encrypted()
+                      ? "; keep the passphrase safe: without it the backups cannot be read"
+                      : ""));
     }
     return 0;
   }

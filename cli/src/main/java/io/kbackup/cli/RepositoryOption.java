@@ -21,6 +21,8 @@ final class RepositoryOption {
 
   @Mixin S3Options s3;
 
+  @Mixin PassphraseOption password;
+
   Storage storage() {
     if (repo.startsWith("s3://")) {
       return s3.open(repo);
@@ -40,7 +42,7 @@ final class RepositoryOption {
   Repository open() throws IOException {
     Storage storage = storage();
     try {
-      return Repository.open(storage);
+      return Repository.open(storage, password::get);
     } catch (IOException | RuntimeException e) {
       storage.close();
       throw e;

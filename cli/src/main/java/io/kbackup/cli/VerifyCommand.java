@@ -80,7 +80,7 @@ final class VerifyCommand implements Callable<Integer> {
     Printer printer = new Printer(spec.commandLine().getOut());
     VerifyReport report;
     try (var storage = repo.storage()) {
-      report = new Verifier(storage).run(options);
+      report = new Verifier(storage, repo.password::get).run(options);
     }
     DrillResult drill = null;
     if (report.clean() && level == 3) {

@@ -102,7 +102,15 @@ final class SegmentCheck {
       } catch (CorruptDataException e) {
         problems.add(batchProblem(Kind.CORRUPT, key, position, index, detail(e, key)));
       }
-      in.drain();
+      try {
+        in.drain();
+      } catch (CorruptDataException e) {
+        // an encrypted object cannot be read past a chunk that does not decrypt
+        if (problems.size() == problemsBefore) {
+          problems.add(batchProblem(Kind.CORRUPT, key, position, index, detail(e, key)));
+        }
+        return;
+      }
       bytesRead += in.count();
       digest = in.hexDigest();
     } catch (ObjectNotFoundException e) {

@@ -36,6 +36,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -53,18 +54,31 @@ public final class Verifier {
 
   private static final Pattern SNAPSHOT_ID = Pattern.compile("[A-Za-z0-9._-]+");
 
-  private final Storage storage;
+  private final Storage raw;
+  private final Supplier<String> passphrase;
   private final Clock clock;
+  private Storage storage;
   private final Set<Problem> problems = new LinkedHashSet<>();
   private long bytesRead;
 
   public Verifier(Storage storage) {
-    this(storage, Clock.systemUTC());
+    this(storage, null, Clock.systemUTC());
+  }
+
+  /** For a repository that may be encrypted: the passphrase is asked when it is. */
+  public Verifier(Storage storage, Supplier<String> passphrase) {
+    this(storage, passphrase, Clock.systemUTC());
   }
 
   /** With a clock that dates the verification state, for tests. */
   public Verifier(Storage storage, Clock clock) {
+    this(storage, null, clock);
+  }
+
+  private Verifier(Storage storage, Supplier<String> passphrase, Clock clock) {
+    this.raw = storage;
     this.storage = storage;
+    this.passphrase = passphrase;
     this.clock = clock;
   }
 
@@ -82,7 +96,8 @@ public final class Verifier {
     bytesRead = 0;
     Repository repo;
     try {
-      repo = Repository.open(storage);
+      repo = Repository.open(raw, passphrase);
+      storage = repo.storage();
     } catch (CorruptDataException e) {
       problems.add(corrupt(Repository.CONFIG_KEY, e));
       return report(options, List.of(), 0, List.of());

@@ -2,6 +2,8 @@ package io.kbackup.repository;
 
 import io.kbackup.error.ExitCode;
 import io.kbackup.error.KbackupException;
+import io.kbackup.repository.crypto.EncryptedStorage;
+import io.kbackup.repository.crypto.KeySlots;
 import io.kbackup.segment.SegmentSettings;
 import io.kbackup.storage.ObjectInfo;
 import io.kbackup.storage.Storage;
@@ -14,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * A kbackup repository on some {@link Storage}: its config, its snapshots and the records of
@@ -32,21 +35,40 @@ public final class Repository implements AutoCloseable {
 
   private final Storage storage;
   private final RepositoryConfig config;
+  private final KeySlots.Opened keys;
 
   private Repository(Storage storage, RepositoryConfig config) {
+    this(storage, config, null);
+  }
+
+  private Repository(Storage storage, RepositoryConfig config, KeySlots.Opened keys) {
     this.storage = storage;
     this.config = config;
+    this.keys = keys;
   }
 
   /** Creates a new repository; refuses when the storage already holds one. */
   public static Repository init(Storage storage, SegmentSettings settings) throws IOException {
+    return init(storage, settings, null);
+  }
+
+  /**
+   * Creates a new repository, encrypted when a passphrase is given: a random master key, wrapped in
+   * a first key slot for the passphrase, encrypts every object but the config, slots and locks.
+   */
+  public static Repository init(Storage storage, SegmentSettings settings, String passphrase)
+      throws IOException {
+    List<String> features = new ArrayList<>(RepositoryConfig.featuresOf(settings));
+    if (passphrase != null) {
+      features.add(RepositoryConfig.ENCRYPTION);
+    }
     RepositoryConfig config =
         new RepositoryConfig(
             RepositoryConfig.FORMAT,
             RepositoryConfig.VERSION,
             UUID.randomUUID().toString(),
             Instant.now().toString(),
-            RepositoryConfig.featuresOf(settings),
+            features,
             settings.codec().name().toLowerCase(java.util.Locale.ROOT),
             settings.level(),
             settings.batchBytes(),
@@ -58,11 +80,23 @@ public final class Repository implements AutoCloseable {
           "use it as it is, or choose another location");
     }
     storage.put(CONFIG_KEY + DocumentDigest.SUFFIX, DocumentDigest.line(CONFIG_KEY, document));
-    return new Repository(storage, config);
+    if (passphrase == null) {
+      return new Repository(storage, config);
+    }
+    KeySlots.create(storage, passphrase, config.id());
+    return open(storage, () -> passphrase);
   }
 
-  /** Opens an existing repository. */
+  /** Opens an existing repository that is not encrypted. */
   public static Repository open(Storage storage) throws IOException {
+    return open(storage, null);
+  }
+
+  /**
+   * Opens an existing repository; an encrypted one asks {@code passphrase} (which may be null, or
+   * return null, when none was given).
+   */
+  public static Repository open(Storage storage, Supplier<String> passphrase) throws IOException {
     if (storage.stat(CONFIG_KEY).isEmpty()) {
       throw new KbackupException(
           ExitCode.REPOSITORY_MISSING,
@@ -113,7 +147,35 @@ public final class Repository implements AutoCloseable {
           "the repository uses compression " + config.compression() + ", unknown to this kbackup",
           "use a newer kbackup");
     }
-    return new Repository(storage, config);
+    if (!config.features().contains(RepositoryConfig.ENCRYPTION)) {
+      return new Repository(storage, config);
+    }
+    String secret = passphrase == null ? null : passphrase.get();
+    if (secret == null) {
+      throw new KbackupException(
+          ExitCode.WRONG_KEY,
+          storage.location() + " is encrypted and no passphrase was given",
+          "set KBACKUP_PASSWORD, KBACKUP_PASSWORD_FILE or KBACKUP_PASSWORD_COMMAND, or use"
+              + " --password-file");
+    }
+    KeySlots.Opened opened = KeySlots.open(storage, secret, config.id());
+    return new Repository(
+        new EncryptedStorage(storage, opened.masterKey(), config.id()), config, opened);
+  }
+
+  /** Whether objects are encrypted. */
+  public boolean encrypted() {
+    return keys != null;
+  }
+
+  /** The master key and the slot that opened it; only for an encrypted repository. */
+  public KeySlots.Opened keys() {
+    if (keys == null) {
+      throw KbackupException.usage(
+          storage.location() + " is not encrypted",
+          "key slots exist only in encrypted repositories");
+    }
+    return keys;
   }
 
   public Storage storage() {

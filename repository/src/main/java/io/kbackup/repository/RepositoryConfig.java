@@ -23,7 +23,10 @@ public record RepositoryConfig(
   public static final int VERSION = 1;
 
   /** Features this version of kbackup understands; a repository needing others is refused. */
-  public static final List<String> KNOWN_FEATURES = List.of("lz4");
+  public static final List<String> KNOWN_FEATURES = List.of("lz4", "encryption");
+
+  /** The feature of repositories whose objects are encrypted. */
+  public static final String ENCRYPTION = "encryption";
 
   /** The features a repository written with these settings needs its readers to know. */
   static List<String> featuresOf(SegmentSettings settings) {

@@ -87,7 +87,7 @@ class RepositoryTest {
 
   @Test
   void refusesUnknownFeatures() throws Exception {
-    FileSystemStorage storage = storageWithConfig(config(1, "[\"encryption\"]"));
+    FileSystemStorage storage = storageWithConfig(config(1, "[\"encryption\", \"time-travel\"]"));
     assertThatThrownBy(() -> Repository.open(storage))
         .isInstanceOfSatisfying(
             KbackupException.class,
@@ -95,7 +95,7 @@ class RepositoryTest {
               assertThat(e.exitCode()).isEqualTo(ExitCode.FAILED);
               assertThat(e.getMessage())
                   .isEqualTo(
-                      "the repository needs features this kbackup does not know: encryption");
+                      "the repository needs features this kbackup does not know: time-travel");
             });
   }
 

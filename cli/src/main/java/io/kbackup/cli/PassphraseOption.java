@@ -1,0 +1,78 @@
+package io.kbackup.cli;
+
+import io.kbackup.error.KbackupException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the passphrase of an encrypted repository comes from, in this order: {@code
+ * --password-file}, then the environment: {@code KBACKUP_PASSWORD_FILE}, {@code
+ * KBACKUP_PASSWORD_COMMAND} (its first line of output), {@code KBACKUP_PASSWORD}. The passphrase is
+ * never printed or logged.
+ */
+final class PassphraseOption {
+
+  @Option(
+      names = "--password-file",
+      paramLabel = "FILE",
+      description =
+          "File whose first line is the passphrase of an encrypted repository (or set"
+              + " KBACKUP_PASSWORD_FILE, KBACKUP_PASSWORD_COMMAND or KBACKUP_PASSWORD).")
+  Path file;
+
+  /** The passphrase, or null when none was given. */
+  String get() {
+    return resolve(file, "KBACKUP_PASSWORD", System.getenv());
+  }
+
+  /** The passphrase from a file option, or the environment variables of a prefix; null if none. */
+  static String resolve(Path file, String variable, Map<String, String> env) {
+    if (file != null) {
+      return firstLine(file, "--password-file");
+    }
+    if (env.get(variable + "_FILE") != null) {
+      return firstLine(Path.of(env.get(variable + "_FILE")), variable + "_FILE");
+    }
+    if (env.get(variable + "_COMMAND") != null) {
+      return fromCommand(env.get(variable + "_COMMAND"), variable + "_COMMAND");
+    }
+    return env.get(variable);
+  }
+
+  private static String firstLine(Path file, String source) {
+    try {
+      String text = Files.readString(file, StandardCharsets.UTF_8);
+      return text.lines().findFirst().orElse("");
+    } catch (IOException e) {
+      throw KbackupException.usage(
+          source + ": cannot read " + file, "check that the file exists and may be read");
+    }
+  }
+
+  private static String fromCommand(String command, String source) {
+    try {
+      Process p =
+          new ProcessBuilder("sh", "-c", command)
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        p.destroyForcibly();
+        throw KbackupException.usage(
+            source + " failed" + (p.isAlive() ? "" : " with exit code " + p.exitValue()),
+            "run the command by hand to see why; its output is the passphrase");
+      }
+      return out.lines().findFirst().orElse("");
+    } catch (IOException e) {
+      throw KbackupException.usage(source + " could not be run", "check the command");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw KbackupException.usage(source + " was interrupted", "run it again");
+    }
+  }
+}
