@@ -32,6 +32,7 @@ import picocli.CommandLine.ScopeType;
       DrillCommand.class,
       ForgetCommand.class,
       PruneCommand.class,
+      CopyCommand.class,
       KeyCommand.class,
       UnlockCommand.class,
       DemoCommand.class,

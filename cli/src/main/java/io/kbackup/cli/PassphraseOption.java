@@ -25,9 +25,12 @@ final class PassphraseOption {
               + " KBACKUP_PASSWORD_FILE, KBACKUP_PASSWORD_COMMAND or KBACKUP_PASSWORD).")
   Path file;
 
+  /** The environment variables' prefix: another for a second repository, such as copy's. */
+  String variable = "KBACKUP_PASSWORD";
+
   /** The passphrase, or null when none was given. */
   String get() {
-    return resolve(file, "KBACKUP_PASSWORD", System.getenv());
+    return resolve(file, variable, System.getenv());
   }
 
   /** The passphrase from a file option, or the environment variables of a prefix; null if none. */
