@@ -169,8 +169,10 @@ class AzureStorageTest extends StorageContract {
       Instant start = Instant.now();
       assertThatThrownBy(() -> storage.put("data/x", bytes("x")))
           .isInstanceOf(IOException.class)
-          .hasMessageContaining("Azure Put Blob of azure://kbackup-test/gone/data/x failed")
-          .hasMessageContaining("is " + endpoint + " reachable?");
+          .hasMessage(
+              "Azure Put Blob of azure://kbackup-test/gone/data/x failed: could not connect; is "
+                  + endpoint
+                  + " reachable?");
       assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(30));
     }
   }
