@@ -41,6 +41,7 @@ public final class AzureStorageBuilder {
   private String sasToken;
   private int maxAttempts = 5;
   private Duration retryDelay = Duration.ofSeconds(1);
+  private long blockSize = DEFAULT_BLOCK_SIZE;
 
   AzureStorageBuilder(ObjectStoreLocation location) {
     this.location = location;
@@ -144,6 +145,12 @@ public final class AzureStorageBuilder {
     return this;
   }
 
+  /** The block size of uploads from files; for tests. */
+  AzureStorageBuilder blockSize(long blockSize) {
+    this.blockSize = blockSize;
+    return this;
+  }
+
   public AzureStorage build() {
     BlobServiceClientBuilder builder =
         new BlobServiceClientBuilder()
@@ -190,6 +197,6 @@ public final class AzureStorageBuilder {
         service.getBlobContainerClient(location.container()),
         location,
         service.getAccountUrl(),
-        DEFAULT_BLOCK_SIZE);
+        blockSize);
   }
 }

@@ -3,6 +3,8 @@ package io.kbackup.storage.azure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.azure.storage.blob.models.BlockList;
+import com.azure.storage.blob.models.BlockListType;
 import io.kbackup.storage.ObjectInfo;
 import io.kbackup.storage.ServerProcess;
 import io.kbackup.storage.Storage;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,6 +58,30 @@ class AzureStorageTest extends StorageContract {
       assertThat(a.readAll("snapshots/1.json")).isEqualTo(bytes("a"));
       assertThat(whole.stat("team-a/kafka/snapshots/1.json")).isPresent();
     }
+  }
+
+  @Test
+  void aFileAboveTheBlockSizeGoesUpInBlocksCommittedTogether() throws Exception {
+    byte[] content = new byte[(5 << 20) / 2];
+    new Random(7).nextBytes(content);
+    Path file = Files.write(scratch.resolve("b.seg"), content);
+    try (AzureStorage small =
+        AzureStorage.builder("azure://" + CONTAINER + "/blocks")
+            .endpoint(azurite.endpoint())
+            .accountKey(LocalAzurite.ACCOUNT, LocalAzurite.KEY)
+            .blockSize(1 << 20)
+            .build()) {
+      small.put("data/t/0/b.seg", file);
+      assertThat(small.readAll("data/t/0/b.seg")).isEqualTo(content);
+    }
+    BlockList blocks =
+        azurite
+            .container(CONTAINER)
+            .getBlobClient("blocks/data/t/0/b.seg")
+            .getBlockBlobClient()
+            .listBlocks(BlockListType.ALL);
+    assertThat(blocks.getCommittedBlocks()).hasSize(3);
+    assertThat(blocks.getUncommittedBlocks()).isEmpty();
   }
 
   @Test

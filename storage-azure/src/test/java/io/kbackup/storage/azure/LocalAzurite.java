@@ -1,5 +1,6 @@
 package io.kbackup.storage.azure;
 
+import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import io.kbackup.storage.ServerProcess;
@@ -81,11 +82,16 @@ public final class LocalAzurite implements AutoCloseable {
   }
 
   public void createContainer(String container) {
-    new BlobServiceClientBuilder()
+    container(container).create();
+  }
+
+  /** A plain SDK client of a container, to look at blobs as the service keeps them. */
+  public BlobContainerClient container(String container) {
+    return new BlobServiceClientBuilder()
         .endpoint(endpoint())
         .credential(new StorageSharedKeyCredential(ACCOUNT, KEY))
         .buildClient()
-        .createBlobContainer(container);
+        .getBlobContainerClient(container);
   }
 
   /** Storage at {@code azure://container/prefix} on this emulator, with the account key. */
