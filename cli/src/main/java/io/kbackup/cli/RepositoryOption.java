@@ -22,7 +22,8 @@ final class RepositoryOption {
 
   @Mixin S3Options s3;
 
-  @Mixin AzureOptions azure;
+  // initialised for a RepositoryOption built in code (a second repository) rather than parsed
+  @Mixin AzureOptions azure = new AzureOptions();
 
   Storage storage() {
     if (repo.startsWith("s3://")) {
