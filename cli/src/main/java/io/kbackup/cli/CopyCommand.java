@@ -52,6 +52,9 @@ final class CopyCommand implements Callable<Integer> {
       description = "As --s3-storage-class.")
   String toS3StorageClass;
 
+  @Option(names = "--to-azure-endpoint", paramLabel = "URL", description = "As --azure-endpoint.")
+  String toAzureEndpoint;
+
   @Option(
       names = "--snapshot",
       paramLabel = "ID",
@@ -91,6 +94,8 @@ final class CopyCommand implements Callable<Integer> {
     d.s3.region = toS3Region;
     d.s3.pathStyle = toS3PathStyle;
     d.s3.storageClass = toS3StorageClass;
+    d.azure = new AzureOptions();
+    d.azure.endpoint = toAzureEndpoint;
     d.password = new PassphraseOption();
     d.password.file = toPasswordFile;
     d.password.variable = "KBACKUP_TO_PASSWORD";

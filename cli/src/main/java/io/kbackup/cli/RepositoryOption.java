@@ -1,6 +1,5 @@
 package io.kbackup.cli;
 
-import io.kbackup.error.KbackupException;
 import io.kbackup.repository.Repository;
 import io.kbackup.storage.FileSystemStorage;
 import io.kbackup.storage.Storage;
@@ -16,10 +15,15 @@ final class RepositoryOption {
       names = "--repo",
       required = true,
       paramLabel = "URL",
-      description = "Repository location: a directory path, file:PATH or s3://BUCKET/PREFIX.")
+      description =
+          "Repository location: a directory path, file:PATH, s3://BUCKET/PREFIX or"
+              + " azure://CONTAINER/PREFIX.")
   String repo;
 
   @Mixin S3Options s3;
+
+  // initialised for a RepositoryOption built in code (a second repository) rather than parsed
+  @Mixin AzureOptions azure = new AzureOptions();
 
   @Mixin PassphraseOption password;
 
@@ -28,9 +32,7 @@ final class RepositoryOption {
       return s3.open(repo);
     }
     if (repo.startsWith("azure://")) {
-      throw KbackupException.usage(
-          "repository " + repo + " is on object storage, which this version does not support yet",
-          "use a local directory for --repo");
+      return azure.open(repo);
     }
     String path = repo.startsWith("file:") ? repo.substring("file:".length()) : repo;
     if (path.startsWith("//")) {

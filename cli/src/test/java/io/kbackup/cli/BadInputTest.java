@@ -125,10 +125,6 @@ class BadInputTest {
         2,
         "unknown compression lz5");
     assertOneClearError(
-        CliRunner.run("snapshots", "--repo", "azure://container/prefix"),
-        2,
-        "repository azure://container/prefix is on object storage, which this version does not support yet");
-    assertOneClearError(
         CliRunner.run(
             "restore", "--repo", repo, "-b", b, "--topic-map", "bad-orders=x,bad-orders=y"),
         2,

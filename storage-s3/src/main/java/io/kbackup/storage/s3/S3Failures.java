@@ -1,5 +1,6 @@
 package io.kbackup.storage.s3;
 
+import io.kbackup.storage.StorageFailures;
 import java.io.IOException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -18,7 +19,8 @@ final class S3Failures {
     if (e instanceof S3Exception s3) {
       return new IOException(describe(operation, url, s3), e);
     }
-    String reason = e instanceof SdkClientException ? clientReason(e) : e.getMessage();
+    String reason =
+        e instanceof SdkClientException ? StorageFailures.innermostMessage(e) : e.getMessage();
     return new IOException(
         "S3 "
             + operation
@@ -64,16 +66,5 @@ final class S3Failures {
       case 404 -> "NotFound";
       default -> "(no error code)";
     };
-  }
-
-  /** The innermost message: the SDK wraps socket errors in a layer or two of its own. */
-  private static String clientReason(Throwable e) {
-    String reason = e.getMessage();
-    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-      if (cause.getMessage() != null) {
-        reason = cause.getMessage();
-      }
-    }
-    return reason;
   }
 }

@@ -1,8 +1,9 @@
 package io.kbackup.storage.s3;
 
 import io.kbackup.storage.ObjectInfo;
-import io.kbackup.storage.ObjectKeys;
 import io.kbackup.storage.ObjectNotFoundException;
+import io.kbackup.storage.ObjectStoreLocation;
+import io.kbackup.storage.ScratchDirectory;
 import io.kbackup.storage.Storage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,11 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -35,18 +35,19 @@ import software.amazon.awssdk.services.s3.model.StorageClass;
 public final class S3Storage implements Storage {
 
   private static final int CONFLICT_RETRIES = 5;
+  private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
   private final S3Client client;
-  private final S3Location location;
+  private final ObjectStoreLocation location;
   private final String endpoint;
   private final StorageClass dataStorageClass;
   private final long partSize;
+  private final ScratchDirectory scratch = new ScratchDirectory("kbackup-s3-");
   private volatile boolean conditionalWritesChecked;
-  private Path scratch;
 
   S3Storage(
       S3Client client,
-      S3Location location,
+      ObjectStoreLocation location,
       String endpoint,
       StorageClass dataStorageClass,
       long partSize) {
@@ -59,7 +60,12 @@ public final class S3Storage implements Storage {
 
   /** Starts configuring storage at {@code s3://bucket/prefix}. */
   public static S3StorageBuilder builder(String url) {
-    return new S3StorageBuilder(S3Location.parse(url));
+    return new S3StorageBuilder(parse(url));
+  }
+
+  private static ObjectStoreLocation parse(String url) {
+    return ObjectStoreLocation.parse(
+        url, "s3", BUCKET, "S3 bucket name", "3 to 63 characters of a-z, 0-9, '.' and '-'");
   }
 
   @Override
@@ -69,7 +75,7 @@ public final class S3Storage implements Storage {
     try {
       if (size > partSize) {
         MultipartUpload.upload(
-            client, location.bucket(), objectKey, storageClass(key), file, size, partSize);
+            client, location.container(), objectKey, storageClass(key), file, size, partSize);
       } else {
         client.putObject(putRequest(key).contentLength(size).build(), RequestBody.fromFile(file));
       }
@@ -168,7 +174,7 @@ public final class S3Storage implements Storage {
             ? null
             : "bytes=" + offset + "-" + (length < 0 ? "" : offset + length - 1);
     try {
-      return client.getObject(b -> b.bucket(location.bucket()).key(objectKey).range(range));
+      return client.getObject(b -> b.bucket(location.container()).key(objectKey).range(range));
     } catch (NoSuchKeyException e) {
       throw new ObjectNotFoundException(key);
     } catch (S3Exception e) {
@@ -186,7 +192,7 @@ public final class S3Storage implements Storage {
     String objectKey = objectKey(key);
     try {
       long size =
-          client.headObject(b -> b.bucket(location.bucket()).key(objectKey)).contentLength();
+          client.headObject(b -> b.bucket(location.container()).key(objectKey)).contentLength();
       return Optional.of(new ObjectInfo(key, size));
     } catch (NoSuchKeyException e) {
       return Optional.empty();
@@ -207,7 +213,7 @@ public final class S3Storage implements Storage {
       for (S3Object object :
           client
               .listObjectsV2Paginator(
-                  b -> b.bucket(location.bucket()).prefix(location.listPrefix(prefix)))
+                  b -> b.bucket(location.container()).prefix(location.listPrefix(prefix)))
               .contents()) {
         result.add(new ObjectInfo(location.repositoryKey(object.key()), object.size()));
       }
@@ -223,7 +229,7 @@ public final class S3Storage implements Storage {
   public void delete(String key) throws IOException {
     String objectKey = objectKey(key);
     try {
-      client.deleteObject(b -> b.bucket(location.bucket()).key(objectKey));
+      client.deleteObject(b -> b.bucket(location.container()).key(objectKey));
     } catch (SdkException e) {
       throw failure("DeleteObject", key, e);
     }
@@ -236,24 +242,14 @@ public final class S3Storage implements Storage {
 
   /** One local directory per storage for spooled segments, removed with what is left on close. */
   @Override
-  public synchronized Path scratchDirectory() throws IOException {
-    if (scratch == null) {
-      scratch = Files.createTempDirectory("kbackup-s3-");
-    }
-    return scratch;
+  public Path scratchDirectory() throws IOException {
+    return scratch.get();
   }
 
   @Override
-  public synchronized void close() throws IOException {
+  public void close() throws IOException {
     client.close();
-    if (scratch != null) {
-      try (Stream<Path> paths = Files.walk(scratch)) {
-        for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-          Files.deleteIfExists(path);
-        }
-      }
-      scratch = null;
-    }
+    scratch.delete();
   }
 
   private IOException failure(String operation, String key, SdkException e) {
@@ -261,12 +257,12 @@ public final class S3Storage implements Storage {
   }
 
   private String objectKey(String key) {
-    return location.objectKey(ObjectKeys.check(key));
+    return location.objectKey(key);
   }
 
   private PutObjectRequest.Builder putRequest(String key) {
     return PutObjectRequest.builder()
-        .bucket(location.bucket())
+        .bucket(location.container())
         .key(objectKey(key))
         .checksumAlgorithm(ChecksumAlgorithm.CRC32_C)
         .storageClass(storageClass(key));

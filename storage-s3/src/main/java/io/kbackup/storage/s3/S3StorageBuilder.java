@@ -1,7 +1,8 @@
 package io.kbackup.storage.s3;
 
+import io.kbackup.storage.HttpEndpoint;
+import io.kbackup.storage.ObjectStoreLocation;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -27,7 +28,7 @@ public final class S3StorageBuilder {
   /** Part size of multipart uploads; files up to this size go up in one request. */
   static final long DEFAULT_PART_SIZE = 16L << 20;
 
-  private final S3Location location;
+  private final ObjectStoreLocation location;
   private URI endpoint;
   private String region;
   private boolean pathStyle;
@@ -35,25 +36,13 @@ public final class S3StorageBuilder {
   private AwsCredentialsProvider credentials;
   private int maxAttempts = 5;
 
-  S3StorageBuilder(S3Location location) {
+  S3StorageBuilder(ObjectStoreLocation location) {
     this.location = location;
   }
 
   /** An S3-compatible server, such as {@code http://127.0.0.1:9000}; default: Amazon S3. */
   public S3StorageBuilder endpoint(String url) {
-    URI uri;
-    try {
-      uri = new URI(url);
-    } catch (URISyntaxException e) {
-      uri = null;
-    }
-    if (uri == null
-        || !"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())
-        || uri.getHost() == null) {
-      throw new IllegalArgumentException(
-          "invalid S3 endpoint " + url + ": expected http://HOST[:PORT] or https://HOST[:PORT]");
-    }
-    this.endpoint = uri;
+    this.endpoint = HttpEndpoint.parse(url, "S3", "http://HOST[:PORT] or https://HOST[:PORT]");
     return this;
   }
 

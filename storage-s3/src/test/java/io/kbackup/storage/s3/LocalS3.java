@@ -1,16 +1,10 @@
 package io.kbackup.storage.s3;
 
+import io.kbackup.storage.ServerProcess;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -29,7 +23,7 @@ public final class LocalS3 implements AutoCloseable {
   public static final String SECRET_KEY = "kbackup-test-secret-key";
 
   private final Path dir;
-  private Process process;
+  private ServerProcess server;
   private int port;
 
   private LocalS3(Path dir) {
@@ -81,16 +75,9 @@ public final class LocalS3 implements AutoCloseable {
 
   /** Stops the server, keeping its data. */
   public void stop() {
-    if (process != null) {
-      process.destroy();
-      try {
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-          process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      process = null;
+    if (server != null) {
+      server.stop();
+      server = null;
     }
   }
 
@@ -103,11 +90,7 @@ public final class LocalS3 implements AutoCloseable {
   @Override
   public void close() {
     stop();
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    ServerProcess.deleteTree(dir);
   }
 
   private void startServer() throws IOException {
@@ -116,7 +99,7 @@ public final class LocalS3 implements AutoCloseable {
       throw new IllegalStateException(
           "system property s3proxy.jar does not name the s3proxy jar; run the tests with Maven");
     }
-    port = freePort();
+    port = ServerProcess.freePort();
     Path properties = dir.resolve("s3proxy.conf");
     Files.write(
         properties,
@@ -128,44 +111,12 @@ public final class LocalS3 implements AutoCloseable {
             "jclouds.provider=filesystem",
             "jclouds.filesystem.basedir=" + dir.resolve("data")));
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    process =
-        new ProcessBuilder(
-                java.toString(), "-Xmx256m", "-jar", jar, "--properties", properties.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("s3proxy.log").toFile())
-            .start();
-    Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-    awaitListening();
-  }
-
-  private void awaitListening() throws IOException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IOException(
-            "s3proxy exited at start: " + Files.readString(dir.resolve("s3proxy.log")));
-      }
-      try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-        return;
-      } catch (IOException notYet) {
-        sleep(50);
-      }
-    }
-    stop();
-    throw new IOException("s3proxy did not listen on port " + port + " within 60 s");
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    server =
+        ServerProcess.start(
+            "s3proxy",
+            new ProcessBuilder(
+                java.toString(), "-Xmx256m", "-jar", jar, "--properties", properties.toString()),
+            port,
+            dir.resolve("s3proxy.log"));
   }
 }

@@ -1,0 +1,32 @@
+package io.kbackup.storage.azure;
+
+import com.azure.core.http.HttpPipelineCallContext;
+import com.azure.core.http.HttpPipelinePosition;
+import com.azure.core.http.policy.HttpPipelineSyncPolicy;
+import com.azure.core.util.Context;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Counts the attempts of a request that carries a counter in its {@link Context}: it sits after the
+ * retry policy, so it sees every try. A conditional write answered "already exists" after a retry
+ * may have been stored by its own first attempt.
+ */
+final class AttemptCounter extends HttpPipelineSyncPolicy {
+
+  private static final String KEY = "kbackup-attempts";
+
+  /** A context whose requests count their attempts in {@code attempts}. */
+  static Context counting(AtomicInteger attempts) {
+    return new Context(KEY, attempts);
+  }
+
+  @Override
+  protected void beforeSendingRequest(HttpPipelineCallContext context) {
+    context.getData(KEY).ifPresent(attempts -> ((AtomicInteger) attempts).incrementAndGet());
+  }
+
+  @Override
+  public HttpPipelinePosition getPipelinePosition() {
+    return HttpPipelinePosition.PER_RETRY;
+  }
+}
