@@ -72,6 +72,16 @@ public abstract class StorageContract {
   }
 
   @Test
+  void lastModifiedTellsWhenAnObjectWasWritten() throws Exception {
+    java.time.Instant before = java.time.Instant.now().minusSeconds(5);
+    storage.put("data/t/0/dated.seg", bytes("x"));
+    java.time.Instant after = java.time.Instant.now().plusSeconds(5);
+    assertThat(storage.lastModified("data/t/0/dated.seg"))
+        .hasValueSatisfying(t -> assertThat(t).isBetween(before, after));
+    assertThat(storage.lastModified("data/t/0/never.seg")).isEmpty();
+  }
+
+  @Test
   void putReplacesAnExistingObject() throws Exception {
     storage.put("restores/r.json", bytes("first version"));
     storage.put("restores/r.json", bytes("second"));

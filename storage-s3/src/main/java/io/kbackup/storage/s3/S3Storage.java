@@ -19,6 +19,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -189,11 +190,18 @@ public final class S3Storage implements Storage {
 
   @Override
   public Optional<ObjectInfo> stat(String key) throws IOException {
+    return head(key).map(h -> new ObjectInfo(key, h.contentLength()));
+  }
+
+  @Override
+  public Optional<java.time.Instant> lastModified(String key) throws IOException {
+    return head(key).map(HeadObjectResponse::lastModified);
+  }
+
+  private Optional<HeadObjectResponse> head(String key) throws IOException {
     String objectKey = objectKey(key);
     try {
-      long size =
-          client.headObject(b -> b.bucket(location.container()).key(objectKey)).contentLength();
-      return Optional.of(new ObjectInfo(key, size));
+      return Optional.of(client.headObject(b -> b.bucket(location.container()).key(objectKey)));
     } catch (NoSuchKeyException e) {
       return Optional.empty();
     } catch (S3Exception e) {
