@@ -27,32 +27,7 @@ final class ForgetCommand implements Callable<Integer> {
 
   @Mixin RepositoryOption repo;
 
-  @Option(names = "--keep-last", paramLabel = "N", description = "Keep the N newest snapshots.")
-  int last;
-
-  @Option(
-      names = "--keep-hourly",
-      paramLabel = "N",
-      description = "Keep the newest snapshot of each of the N latest hours that have one (UTC).")
-  int hourly;
-
-  @Option(names = "--keep-daily", paramLabel = "N", description = "The same for days.")
-  int daily;
-
-  @Option(names = "--keep-weekly", paramLabel = "N", description = "The same for ISO weeks.")
-  int weekly;
-
-  @Option(names = "--keep-monthly", paramLabel = "N", description = "The same for months.")
-  int monthly;
-
-  @Option(names = "--keep-yearly", paramLabel = "N", description = "The same for years.")
-  int yearly;
-
-  @Option(
-      names = "--keep-within",
-      paramLabel = "SPAN",
-      description = "Keep every snapshot taken within this span of the newest, such as 7d or 1y6m.")
-  String within;
+  @Mixin RetentionOptions retention;
 
   @Option(names = "--dry-run", description = "Show what would be removed; remove nothing.")
   boolean dryRun;
@@ -75,15 +50,7 @@ final class ForgetCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    RetentionPolicy policy =
-        new RetentionPolicy(
-            last,
-            hourly,
-            daily,
-            weekly,
-            monthly,
-            yearly,
-            within == null ? null : CalendarSpan.parse(within, "--keep-within"));
+    RetentionPolicy policy = retention.policy();
     if (policy.isEmpty()) {
       throw KbackupException.usage(
           "no --keep option given: forget would remove every snapshot but the newest",

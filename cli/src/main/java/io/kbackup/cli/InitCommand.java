@@ -1,7 +1,6 @@
 package io.kbackup.cli;
 
 import io.kbackup.repository.Repository;
-import io.kbackup.segment.Codec;
 import io.kbackup.segment.SegmentSettings;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,18 +13,7 @@ final class InitCommand implements Callable<Integer> {
 
   @Mixin RepositoryOption repo;
 
-  @Option(
-      names = "--compression",
-      defaultValue = "zstd",
-      description = "Compression of record batches: zstd, lz4 or none (default: ${DEFAULT-VALUE}).")
-  String compression;
-
-  @Option(
-      names = "--compression-level",
-      defaultValue = "1",
-      description =
-          "Compression level: zstd -7 (fastest) to 22, lz4 1 (fast) to 17 (default: ${DEFAULT-VALUE}).")
-  int level;
+  @Mixin CompressionOptions compression;
 
   @Option(
       names = "--encrypt",
@@ -38,28 +26,7 @@ final class InitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Codec codec;
-    try {
-      codec = Codec.fromName(compression);
-    } catch (IllegalArgumentException e) {
-      throw io.kbackup.error.KbackupException.usage(
-          "unknown compression " + compression,
-          "use --compression zstd, --compression lz4 or --compression none");
-    }
-    boolean levelFits =
-        switch (codec) {
-          case ZSTD -> level >= -7 && level <= 22;
-          case LZ4 -> level >= 1 && level <= 17;
-          case NONE -> true;
-        };
-    if (!levelFits) {
-      throw io.kbackup.error.KbackupException.usage(
-          "--compression-level " + level + " does not suit " + compression,
-          "zstd takes -7 to 22, lz4 1 to 17");
-    }
-    SegmentSettings defaults = SegmentSettings.defaults();
-    SegmentSettings settings =
-        new SegmentSettings(codec, level, defaults.batchBytes(), defaults.segmentBytes());
+    SegmentSettings settings = compression.settings();
     String passphrase = null;
     if (encrypt) {
       passphrase = repo.password.get();

@@ -35,6 +35,8 @@ import picocli.CommandLine.ScopeType;
       CopyCommand.class,
       KeyCommand.class,
       UnlockCommand.class,
+      DoctorCommand.class,
+      EstimateCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -1,5 +1,6 @@
 package io.kbackup.backup;
 
+import io.kbackup.doctor.Preflight;
 import io.kbackup.error.ExitCode;
 import io.kbackup.error.KbackupException;
 import io.kbackup.kafka.KafkaConnection;
@@ -84,7 +85,6 @@ public final class Backup {
 
   private BackupResult runLocked(RepositoryLock lock) throws IOException {
     Instant started = Instant.now();
-    List<IncludedFile> files = includeFiles();
     String clusterId;
     Map<String, TopicDescription> topics;
     Map<String, TopicConfigs> configs;
@@ -95,6 +95,7 @@ public final class Backup {
     ClusterMetadata cluster;
     try (Admin admin = kafka.admin()) {
       clusterId = kafka.clusterId(admin);
+      Preflight.beforeBackup(kafka, admin, options.topics());
       Set<String> names =
           kafka
               .await(
@@ -127,6 +128,7 @@ public final class Backup {
       starts =
           kafka.offsets(admin, partitions, OffsetSpec.earliest(), IsolationLevel.READ_COMMITTED);
     }
+    List<IncludedFile> files = includeFiles();
     // newest first: each partition continues the newest snapshot that holds it
     List<SnapshotManifest> history =
         new ArrayList<>(options.full() ? List.of() : repository.snapshots());

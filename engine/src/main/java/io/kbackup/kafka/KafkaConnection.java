@@ -55,6 +55,25 @@ public final class KafkaConnection {
     return timeout;
   }
 
+  private static final java.util.regex.Pattern USERNAME =
+      java.util.regex.Pattern.compile("\\busername\\s*=\\s*\"([^\"]*)\"");
+
+  /**
+   * The principal the brokers see this client as, when its properties tell it: {@code User:NAME} of
+   * a SASL/PLAIN or SCRAM login. Empty otherwise (TLS certificates, Kerberos, OAuth, none).
+   */
+  public java.util.Optional<String> principal() {
+    String protocol = clientProperties.getProperty("security.protocol", "PLAINTEXT");
+    String mechanism = clientProperties.getProperty("sasl.mechanism", "GSSAPI");
+    String jaas = clientProperties.getProperty("sasl.jaas.config");
+    boolean named = mechanism.equals("PLAIN") || mechanism.startsWith("SCRAM-");
+    if (!protocol.startsWith("SASL_") || !named || jaas == null) {
+      return java.util.Optional.empty();
+    }
+    var m = USERNAME.matcher(jaas);
+    return m.find() ? java.util.Optional.of("User:" + m.group(1)) : java.util.Optional.empty();
+  }
+
   private Properties base() {
     Properties p = new Properties();
     p.putAll(clientProperties);

@@ -60,6 +60,26 @@ public final class TopicSelector {
         && (exclude == null || !exclude.matcher(topic).matches());
   }
 
+  /**
+   * The topic names the include pattern spells out, when it is a plain name or an alternation of
+   * plain names ({@code orders|payments}); empty for any other pattern. A principal that may not
+   * describe a topic does not see it listed, so these are the topics that can be asked about by
+   * name.
+   */
+  public Set<String> literalNames() {
+    Set<String> names = new java.util.TreeSet<>();
+    for (String part : include.pattern().split("\\|", -1)) {
+      String name = part.replace("\\.", ".");
+      if (!LITERAL.matcher(part).matches() || !matches(name)) {
+        return Set.of();
+      }
+      names.add(name);
+    }
+    return names;
+  }
+
+  private static final Pattern LITERAL = Pattern.compile("([A-Za-z0-9._-]|\\\\\\.)+");
+
   public String describe() {
     return include.pattern() + (exclude == null ? "" : " excluding " + exclude.pattern());
   }

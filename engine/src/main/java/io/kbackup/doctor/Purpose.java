@@ -1,0 +1,7 @@
+package io.kbackup.doctor;
+
+/** The command whose Kafka permissions are checked. */
+public enum Purpose {
+  BACKUP,
+  RESTORE
+}
