@@ -9,14 +9,11 @@ import io.kbackup.repository.Json;
 import io.kbackup.repository.lock.LockInfo;
 import io.kbackup.repository.lock.RepositoryLock;
 import java.io.IOException;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AccessControlEntry;
@@ -48,13 +45,7 @@ class DoctorTest {
 
   @BeforeAll
   static void startASecuredCluster() throws Exception {
-    kafka =
-        LocalKafka.startWithSasl(
-            dir.resolve("kafka"),
-            Map.of("reader", READER_PASSWORD),
-            Map.of(
-                "authorizer.class.name",
-                "org.apache.kafka.metadata.authorizer.StandardAuthorizer"));
+    kafka = SecuredCluster.start(dir.resolve("kafka"), "reader", READER_PASSWORD);
     SampleTopics.write(kafka.client(), "doc-", 10);
     try (Admin admin = Admin.create(kafka.client())) {
       admin
@@ -65,8 +56,10 @@ class DoctorTest {
           .all()
           .get();
     }
-    adminConfig = write("admin.properties", kafka.adminClient());
-    readerConfig = write("reader.properties", LocalKafka.saslClient("reader", READER_PASSWORD));
+    adminConfig = SecuredCluster.write(dir.resolve("admin.properties"), kafka.adminClient());
+    readerConfig =
+        SecuredCluster.write(
+            dir.resolve("reader.properties"), LocalKafka.saslClient("reader", READER_PASSWORD));
     repo = dir.resolve("repo").toString();
     assertThat(CliRunner.run("init", "--repo", repo).exitCode()).isZero();
   }
@@ -108,7 +101,7 @@ class DoctorTest {
                 + " committed offsets)",
             grant + "Describe --group doc-order-readers");
     assertThat(r.out()).contains("OK     cluster: id " + kafka.clusterId() + ", 1 broker");
-    assertNoSecret(r);
+    SecuredCluster.assertNoSecret(kafka, READER_PASSWORD, r);
   }
 
   @Test
@@ -124,7 +117,7 @@ class DoctorTest {
         .contains("OK     repository writable: ")
         .contains("OK     locks: no locks")
         .containsPattern("OK     free space: [0-9.]+ MiB free at .*; the next backup stores about");
-    assertNoSecret(r);
+    SecuredCluster.assertNoSecret(kafka, READER_PASSWORD, r);
   }
 
   @Test
@@ -156,7 +149,7 @@ class DoctorTest {
         .doesNotContain("Exception");
     assertThat(storedObjects("data")).isEmpty();
     assertThat(storedObjects("snapshots")).isEmpty();
-    assertNoSecret(r);
+    SecuredCluster.assertNoSecret(kafka, READER_PASSWORD, r);
   }
 
   @Test
@@ -307,22 +300,5 @@ class DoctorTest {
     return new AclBinding(
         new ResourcePattern(type, name, PatternType.LITERAL),
         new AccessControlEntry("User:reader", "*", op, AclPermissionType.ALLOW));
-  }
-
-  private static void assertNoSecret(CliRunner.Result r) {
-    String adminPassword =
-        kafka
-            .adminClient()
-            .getProperty("sasl.jaas.config")
-            .replaceAll(".*password=\"([^\"]+)\".*", "$1");
-    assertThat(r.out() + r.err()).doesNotContain(adminPassword).doesNotContain(READER_PASSWORD);
-  }
-
-  private static Path write(String name, Properties properties) throws IOException {
-    Path file = dir.resolve(name);
-    try (Writer out = Files.newBufferedWriter(file)) {
-      properties.store(out, null);
-    }
-    return file;
   }
 }

@@ -6,11 +6,8 @@ import io.kbackup.localkafka.LocalKafka;
 import io.kbackup.localkafka.SampleTopics;
 import io.kbackup.localkafka.TopicContents;
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AccessControlEntry;
@@ -40,13 +37,7 @@ class SaslClusterTest {
 
   @BeforeAll
   static void startASecuredCluster() throws Exception {
-    kafka =
-        LocalKafka.startWithSasl(
-            dir.resolve("kafka"),
-            Map.of("reader", READER_PASSWORD),
-            Map.of(
-                "authorizer.class.name",
-                "org.apache.kafka.metadata.authorizer.StandardAuthorizer"));
+    kafka = SecuredCluster.start(dir.resolve("kafka"), "reader", READER_PASSWORD);
     SampleTopics.write(kafka.client(), "sasl-", 10);
     try (Admin admin = Admin.create(kafka.client())) {
       admin
@@ -59,7 +50,7 @@ class SaslClusterTest {
           .all()
           .get();
     }
-    adminConfig = write("admin.properties", kafka.adminClient());
+    adminConfig = SecuredCluster.write(dir.resolve("admin.properties"), kafka.adminClient());
     repo = dir.resolve("repo").toString();
     assertThat(CliRunner.run("init", "--repo", repo).exitCode()).isZero();
   }
@@ -107,7 +98,7 @@ class SaslClusterTest {
     assertThat(restore.exitCode()).as(restore.err()).isZero();
     List<TopicContents.Entry> restored = TopicContents.read(kafka.client(), "sasl-orders-dr");
     assertThat(restored).hasSize(30).isEqualTo(TopicContents.read(kafka.client(), "sasl-orders"));
-    assertNoSecret(backup, restore, show);
+    SecuredCluster.assertNoSecret(kafka, READER_PASSWORD, backup, restore, show);
   }
 
   @Test
@@ -121,7 +112,7 @@ class SaslClusterTest {
             "-b",
             kafka.bootstrapServers(),
             "--command-config",
-            write("wrong.properties", wrong).toString(),
+            SecuredCluster.write(dir.resolve("wrong.properties"), wrong).toString(),
             "--timeout",
             "10");
     BadInputTest.assertOneClearError(r, 1, "Kafka rejected the client's credentials:");
@@ -138,7 +129,10 @@ class SaslClusterTest {
             "-b",
             kafka.bootstrapServers(),
             "--command-config",
-            write("reader.properties", LocalKafka.saslClient("reader", READER_PASSWORD)).toString(),
+            SecuredCluster.write(
+                    dir.resolve("reader.properties"),
+                    LocalKafka.saslClient("reader", READER_PASSWORD))
+                .toString(),
             "--topics",
             "sasl-orders");
     // the backup checks its permissions first and names every missing one
@@ -149,25 +143,6 @@ class SaslClusterTest {
                 + " DescribeConfigs on cluster, DescribeConfigs on topic sasl-orders")
         .contains("--operation DescribeConfigs --topic sasl-orders")
         .doesNotContain("Exception");
-    assertNoSecret(r);
-  }
-
-  private static void assertNoSecret(CliRunner.Result... results) {
-    String adminPassword =
-        kafka
-            .adminClient()
-            .getProperty("sasl.jaas.config")
-            .replaceAll(".*password=\"([^\"]+)\".*", "$1");
-    for (CliRunner.Result r : results) {
-      assertThat(r.out() + r.err()).doesNotContain(adminPassword).doesNotContain(READER_PASSWORD);
-    }
-  }
-
-  private static Path write(String name, Properties properties) throws IOException {
-    Path file = dir.resolve(name);
-    try (Writer out = Files.newBufferedWriter(file)) {
-      properties.store(out, null);
-    }
-    return file;
+    SecuredCluster.assertNoSecret(kafka, READER_PASSWORD, r);
   }
 }

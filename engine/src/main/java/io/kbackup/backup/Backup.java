@@ -36,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,7 +44,6 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.IsolationLevel;
@@ -96,30 +94,12 @@ public final class Backup {
     try (Admin admin = kafka.admin()) {
       clusterId = kafka.clusterId(admin);
       Preflight.beforeBackup(kafka, admin, options.topics());
-      Set<String> names =
-          kafka
-              .await(
-                  admin.listTopics(new ListTopicsOptions().listInternal(false)).names(),
-                  "list topics")
-              .stream()
-              .filter(options.topics()::matches)
-              .collect(Collectors.toCollection(TreeSet::new));
-      if (names.isEmpty()) {
-        throw KbackupException.usage(
-            "no topic matches " + options.topics().describe(),
-            "list the cluster's topics with kafka-topics.sh --list and check --topics/--exclude");
-      }
+      Set<String> names = kafka.selectTopics(admin, options.topics());
       topics =
           new TreeMap<>(
               kafka.await(admin.describeTopics(names).allTopicNames(), "describe topics"));
       configs = topicConfigs(admin, names);
-      List<TopicPartition> partitions = new ArrayList<>();
-      topics
-          .values()
-          .forEach(
-              d ->
-                  d.partitions()
-                      .forEach(p -> partitions.add(new TopicPartition(d.name(), p.partition()))));
+      List<TopicPartition> partitions = KafkaConnection.partitions(topics.values());
       // groups before the cut: a restored group may re-read a little, never skip a record
       cluster = ClusterState.capture(kafka, admin);
       groups = ConsumerGroups.capture(kafka, admin, names);

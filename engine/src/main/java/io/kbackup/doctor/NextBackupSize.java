@@ -9,7 +9,6 @@ import io.kbackup.repository.TopicSnapshot;
 import io.kbackup.segment.SegmentInfo;
 import io.kbackup.segment.SegmentSettings;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,12 +48,8 @@ final class NextBackupSize {
     try (Admin admin = kafka.admin()) {
       Map<String, TopicDescription> described =
           kafka.await(admin.describeTopics(topics).allTopicNames(), "describe topics");
-      List<TopicPartition> partitions = new ArrayList<>();
-      described.forEach(
-          (name, d) -> {
-            topicIds.put(name, d.topicId().toString());
-            d.partitions().forEach(p -> partitions.add(new TopicPartition(name, p.partition())));
-          });
+      described.forEach((name, d) -> topicIds.put(name, d.topicId().toString()));
+      List<TopicPartition> partitions = KafkaConnection.partitions(described.values());
       Map<TopicPartition, Long> ends =
           kafka.offsets(admin, partitions, OffsetSpec.latest(), IsolationLevel.READ_COMMITTED);
       Map<TopicPartition, Long> starts =

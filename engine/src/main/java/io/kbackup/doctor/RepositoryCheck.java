@@ -88,7 +88,9 @@ final class RepositoryCheck {
                       ? "encrypted, the passphrase given opens it"
                       : "not encrypted")
                   + ", compression "
-                  + repository.config().compression()));
+                  + repository.config().compression()
+                  + " level "
+                  + repository.config().compressionLevel()));
       return repository;
     } catch (KbackupException e) {
       String title = e.exitCode() == ExitCode.WRONG_KEY ? "passphrase" : "repository";
@@ -215,7 +217,7 @@ final class RepositoryCheck {
   }
 
   static String mib(long bytes) {
-    return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+    return String.format(Locale.ROOT, "%.2f MiB", bytes / 1048576.0);
   }
 
   private static String describe(Exception e) {

@@ -13,9 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -78,29 +76,11 @@ public final class Estimate {
     Map<TopicPartition, Long> logBytes;
     try (Admin admin = kafka.admin()) {
       kafka.clusterId(admin);
-      Set<String> names =
-          kafka
-              .await(
-                  admin.listTopics(new ListTopicsOptions().listInternal(false)).names(),
-                  "list topics")
-              .stream()
-              .filter(options.topics()::matches)
-              .collect(Collectors.toSet());
-      if (names.isEmpty()) {
-        throw KbackupException.usage(
-            "no topic matches " + options.topics().describe(),
-            "list the cluster's topics with kafka-topics.sh --list and check --topics/--exclude");
-      }
+      Set<String> names = kafka.selectTopics(admin, options.topics());
       topics =
           new TreeMap<>(
               kafka.await(admin.describeTopics(names).allTopicNames(), "describe topics"));
-      List<TopicPartition> partitions = new ArrayList<>();
-      topics
-          .values()
-          .forEach(
-              d ->
-                  d.partitions()
-                      .forEach(p -> partitions.add(new TopicPartition(d.name(), p.partition()))));
+      List<TopicPartition> partitions = KafkaConnection.partitions(topics.values());
       Map<TopicPartition, Long> ends =
           kafka.offsets(admin, partitions, OffsetSpec.latest(), IsolationLevel.READ_COMMITTED);
       Map<TopicPartition, Long> starts =

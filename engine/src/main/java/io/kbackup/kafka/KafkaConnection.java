@@ -148,6 +148,37 @@ public final class KafkaConnection {
         cause);
   }
 
+  /** The topics the selector picks among those the cluster lists, sorted; none is a usage error. */
+  public java.util.SortedSet<String> selectTopics(Admin admin, TopicSelector selector) {
+    java.util.SortedSet<String> names = new java.util.TreeSet<>();
+    await(
+            admin
+                .listTopics(
+                    new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(false))
+                .names(),
+            "list topics")
+        .stream()
+        .filter(selector::matches)
+        .forEach(names::add);
+    if (names.isEmpty()) {
+      throw KbackupException.usage(
+          "no topic matches " + selector.describe(),
+          "list the cluster's topics with kafka-topics.sh --list and check --topics/--exclude");
+    }
+    return names;
+  }
+
+  /** Every partition of the topics, topic by topic. */
+  public static java.util.List<TopicPartition> partitions(
+      Collection<org.apache.kafka.clients.admin.TopicDescription> topics) {
+    java.util.List<TopicPartition> partitions = new java.util.ArrayList<>();
+    topics.forEach(
+        d ->
+            d.partitions()
+                .forEach(p -> partitions.add(new TopicPartition(d.name(), p.partition()))));
+    return partitions;
+  }
+
   /** Offsets of the partitions, asked in one request: the same instant for all of them. */
   public Map<TopicPartition, Long> offsets(
       Admin admin,
