@@ -14,8 +14,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
@@ -24,6 +26,7 @@ import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -218,6 +221,59 @@ class DoctorTest {
 
     assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(1);
     assertThat(r.out()).contains("FATAL  repository writable: cannot write doctor/probe-");
+  }
+
+  /** A real read-only file system: a tmpfs remounted read-only, which root cannot write either. */
+  @Test
+  void aRepositoryOnAReadOnlyFileSystemIsFatal() throws Exception {
+    Path mount = Files.createDirectories(dir.resolve("read-only-disk"));
+    Assumptions.assumeTrue(
+        FullDiskTest.run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mount.toString()) == 0,
+        "mounting a tmpfs needs root");
+    try {
+      String readOnly = mount.resolve("repo").toString();
+      assertThat(CliRunner.run("init", "--repo", readOnly).exitCode()).isZero();
+      assertThat(FullDiskTest.run("mount", "-o", "remount,ro", mount.toString())).isZero();
+
+      CliRunner.Result r = doctor(adminConfig, "--repo-override", readOnly);
+
+      assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(1);
+      assertThat(r.out()).contains("FATAL  repository writable: cannot write doctor/probe-");
+    } finally {
+      FullDiskTest.run("umount", mount.toString());
+    }
+  }
+
+  @Test
+  void lessFreeSpaceThanTheNextBackupNeedsIsFatal() throws Exception {
+    Path mount = Files.createDirectories(dir.resolve("small-disk"));
+    Assumptions.assumeTrue(
+        FullDiskTest.run("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mount.toString()) == 0,
+        "mounting a tmpfs needs root");
+    try {
+      LocalKafka plain = SharedKafka.primary();
+      try (Admin admin =
+          Admin.create(Map.<String, Object>of("bootstrap.servers", plain.bootstrapServers()))) {
+        admin.createTopics(List.of(new NewTopic("doctor-big", 1, (short) 1))).all().get();
+      }
+      FullDiskTest.produce(plain.bootstrapServers(), "doctor-big", 12_000); // about 5 MiB
+      String small = mount.resolve("repo").toString();
+      assertThat(CliRunner.run("init", "--repo", small).exitCode()).isZero();
+
+      CliRunner.Result r =
+          CliRunner.run(
+              "doctor", "--repo", small, "-b", plain.bootstrapServers(), "--topics", "doctor-big");
+
+      assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(1);
+      assertThat(r.out())
+          .containsPattern(
+              "FATAL  free space: [0-9.]+ MiB free at "
+                  + java.util.regex.Pattern.quote(small)
+                  + "; the next backup stores about [0-9.]+ MiB \\(12000 new records\\)\n"
+                  + "       free space there, or move the repository to a larger disk");
+    } finally {
+      FullDiskTest.run("umount", mount.toString());
+    }
   }
 
   @Test
