@@ -67,43 +67,65 @@ public final class PermissionCheck {
   }
 
   public Result run(TopicSelector selector, Set<Purpose> purposes) {
+    // requests that do not depend on each other go out together: a backup runs this first
+    KafkaFuture<Set<String>> listed =
+        admin.listTopics(new ListTopicsOptions().listInternal(false)).names();
+    KafkaFuture<?> acls = admin.describeAcls(NOTHING).values();
+    KafkaFuture<Set<AclOperation>> clusterOps =
+        admin
+            .describeCluster(new DescribeClusterOptions().includeAuthorizedOperations(true))
+            .authorizedOperations();
+    KafkaFuture<Collection<GroupListing>> groupListings = admin.listGroups().all();
     Set<String> names = new TreeSet<>();
-    kafka
-        .await(admin.listTopics(new ListTopicsOptions().listInternal(false)).names(), "list topics")
-        .stream()
-        .filter(selector::matches)
-        .forEach(names::add);
+    kafka.await(listed, "list topics").stream().filter(selector::matches).forEach(names::add);
     // topics the principal may not describe are not listed: those the selection names are asked
     names.addAll(selector.literalNames());
-    if (!authorizerEnabled()) {
+    // a client asking for ACLs of a cluster without an authorizer is told security is disabled
+    if (failure(acls) instanceof SecurityDisabledException) {
       return new Result(false, List.of(), names, Set.of(), 0);
     }
+    Map<String, KafkaFuture<TopicDescription>> topics =
+        names.isEmpty()
+            ? Map.of()
+            : admin
+                .describeTopics(
+                    names, new DescribeTopicsOptions().includeAuthorizedOperations(true))
+                .topicNameValues();
+    List<String> groupIds =
+        kafka.await(groupListings, "list consumer groups").stream()
+            .filter(PermissionCheck::holdsOffsets)
+            .map(GroupListing::groupId)
+            .sorted()
+            .toList();
+    Map<String, KafkaFuture<ConsumerGroupDescription>> groups =
+        groupIds.isEmpty()
+            ? Map.of()
+            : admin
+                .describeConsumerGroups(
+                    groupIds, new DescribeConsumerGroupsOptions().includeAuthorizedOperations(true))
+                .describedGroups();
     List<Permission> missing = new ArrayList<>();
-    Set<AclOperation> clusterOps = clusterOperations(missing, purposes);
+    Set<AclOperation> allowedOnCluster =
+        clusterOperations(kafka.await(clusterOps, "describe the cluster"), missing, purposes);
     Set<String> existing = new TreeSet<>();
     Set<String> absent = new TreeSet<>();
-    checkTopics(names, purposes, clusterOps, missing, existing, absent);
-    int groups = checkGroups(purposes, missing);
-    return new Result(true, missing, existing, absent, groups);
+    checkTopics(names, topics, purposes, allowedOnCluster, missing, existing, absent);
+    checkGroups(groupIds, groups, purposes, missing);
+    return new Result(true, missing, existing, absent, groupIds.size());
   }
 
-  /** A client asking for ACLs of a cluster without an authorizer is told security is disabled. */
-  private boolean authorizerEnabled() {
-    AclBindingFilter nothing =
-        new AclBindingFilter(
-            new ResourcePatternFilter(ResourceType.TOPIC, "kbackup-doctor", PatternType.LITERAL),
-            AccessControlEntryFilter.ANY);
-    Throwable failure = failure(admin.describeAcls(nothing).values());
-    return !(failure instanceof SecurityDisabledException);
+  private static final AclBindingFilter NOTHING =
+      new AclBindingFilter(
+          new ResourcePatternFilter(ResourceType.TOPIC, "kbackup-doctor", PatternType.LITERAL),
+          AccessControlEntryFilter.ANY);
+
+  /** Classic and consumer groups commit offsets; share and streams groups keep their own. */
+  private static boolean holdsOffsets(GroupListing g) {
+    return g.type().map(t -> t == GroupType.CLASSIC || t == GroupType.CONSUMER).orElse(true);
   }
 
-  private Set<AclOperation> clusterOperations(List<Permission> missing, Set<Purpose> purposes) {
-    Set<AclOperation> ops =
-        kafka.await(
-            admin
-                .describeCluster(new DescribeClusterOptions().includeAuthorizedOperations(true))
-                .authorizedOperations(),
-            "describe the cluster");
+  private Set<AclOperation> clusterOperations(
+      Set<AclOperation> ops, List<Permission> missing, Set<Purpose> purposes) {
     Set<AclOperation> allowed = ops == null ? Set.of() : Set.copyOf(ops);
     if (allowed.isEmpty()) {
       // without Describe on the cluster the brokers tell nothing: ask about the rest one by one
@@ -151,18 +173,12 @@ public final class PermissionCheck {
 
   private void checkTopics(
       Set<String> names,
+      Map<String, KafkaFuture<TopicDescription>> described,
       Set<Purpose> purposes,
       Set<AclOperation> clusterOps,
       List<Permission> missing,
       Set<String> existing,
       Set<String> absent) {
-    if (names.isEmpty()) {
-      return;
-    }
-    Map<String, KafkaFuture<TopicDescription>> described =
-        admin
-            .describeTopics(names, new DescribeTopicsOptions().includeAuthorizedOperations(true))
-            .topicNameValues();
     Map<String, Set<AclOperation>> allowed = new TreeMap<>();
     List<String> hidden = new ArrayList<>();
     for (String name : names) {
@@ -260,25 +276,11 @@ public final class PermissionCheck {
    * Groups that hold offsets; those the principal may not describe are only listed with Describe on
    * the cluster.
    */
-  private int checkGroups(Set<Purpose> purposes, List<Permission> missing) {
-    List<String> ids =
-        kafka.await(admin.listGroups().all(), "list consumer groups").stream()
-            .filter(
-                g ->
-                    g.type()
-                        .map(t -> t == GroupType.CLASSIC || t == GroupType.CONSUMER)
-                        .orElse(true))
-            .map(GroupListing::groupId)
-            .sorted()
-            .toList();
-    if (ids.isEmpty()) {
-      return 0;
-    }
-    Map<String, KafkaFuture<ConsumerGroupDescription>> described =
-        admin
-            .describeConsumerGroups(
-                ids, new DescribeConsumerGroupsOptions().includeAuthorizedOperations(true))
-            .describedGroups();
+  private void checkGroups(
+      List<String> ids,
+      Map<String, KafkaFuture<ConsumerGroupDescription>> described,
+      Set<Purpose> purposes,
+      List<Permission> missing) {
     for (String id : ids) {
       Throwable failure = failure(described.get(id));
       Set<AclOperation> ops;
@@ -301,7 +303,6 @@ public final class PermissionCheck {
             new Permission(ResourceType.GROUP, id, AclOperation.READ, "restore: setting offsets"));
       }
     }
-    return ids.size();
   }
 
   /** Whether the operations allow {@code op}; the brokers already count the implied ones. */
