@@ -108,6 +108,38 @@ class DoctorTest {
   }
 
   @Test
+  void forRestoreNamesWhatARestoreLacksAlsoOnTopicsThePrincipalCannotSee() {
+    CliRunner.Result r =
+        doctor(readerConfig, "--topics", "doc-orders|doc-payments", "--for", "restore");
+
+    assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(1);
+    assertThat(permissionLines(r.out()).stream().filter(l -> l.startsWith("FATAL")))
+        .containsExactly(
+            "FATAL  permission: User:reader may not Alter on cluster (restore: creating ACLs)",
+            "FATAL  permission: User:reader may not AlterConfigs on cluster (restore: client"
+                + " quotas)",
+            "FATAL  permission: User:reader may not Create on topic doc-orders (restore: creating"
+                + " the topic)",
+            "FATAL  permission: User:reader may not DescribeConfigs on topic doc-orders (restore:"
+                + " existing configs)",
+            "FATAL  permission: User:reader may not AlterConfigs on topic doc-orders (restore:"
+                + " deferred configs)",
+            "FATAL  permission: User:reader may not Write on topic doc-orders (restore: records)",
+            "FATAL  permission: User:reader may not Create on topic doc-payments (restore:"
+                + " creating the topic)",
+            "FATAL  permission: User:reader may not Describe on topic doc-payments (restore:"
+                + " offsets)",
+            "FATAL  permission: User:reader may not DescribeConfigs on topic doc-payments"
+                + " (restore: existing configs)",
+            "FATAL  permission: User:reader may not AlterConfigs on topic doc-payments (restore:"
+                + " deferred configs)",
+            "FATAL  permission: User:reader may not Write on topic doc-payments (restore:"
+                + " records)",
+            "FATAL  permission: User:reader may not Read on group doc-order-readers (restore:"
+                + " setting offsets)");
+  }
+
+  @Test
   void theSuperUserLacksNothingForBackupAndRestore() {
     CliRunner.Result r = doctor(adminConfig, "--topics", "doc-.*", "--for", "backup,restore");
 
