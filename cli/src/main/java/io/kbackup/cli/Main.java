@@ -34,6 +34,7 @@ import picocli.CommandLine.ScopeType;
       PruneCommand.class,
       CopyCommand.class,
       KeyCommand.class,
+      DaemonCommand.class,
       UnlockCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
