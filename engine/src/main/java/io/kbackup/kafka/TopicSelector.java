@@ -20,6 +20,9 @@ public final class TopicSelector {
           "__cluster_metadata",
           "__remote_log_metadata");
 
+  /** A plain topic name in a pattern: name characters, a dot escaped or not. */
+  private static final Pattern LITERAL = Pattern.compile("([A-Za-z0-9._-]|\\\\\\.)+");
+
   private final Pattern include;
   private final Pattern exclude;
 
@@ -70,15 +73,15 @@ public final class TopicSelector {
     Set<String> names = new java.util.TreeSet<>();
     for (String part : include.pattern().split("\\|", -1)) {
       String name = part.replace("\\.", ".");
-      if (!LITERAL.matcher(part).matches() || !matches(name)) {
+      if (!LITERAL.matcher(part).matches()) {
         return Set.of();
       }
-      names.add(name);
+      if (matches(name)) {
+        names.add(name);
+      }
     }
     return names;
   }
-
-  private static final Pattern LITERAL = Pattern.compile("([A-Za-z0-9._-]|\\\\\\.)+");
 
   public String describe() {
     return include.pattern() + (exclude == null ? "" : " excluding " + exclude.pattern());
