@@ -22,6 +22,7 @@ final class BackupCommand implements Callable<Integer> {
 
   @Mixin RepositoryOption repo;
   @Mixin KafkaOptions kafka;
+  @Mixin MetricsFileOption metrics;
 
   @Option(
       names = "--topics",
@@ -55,6 +56,7 @@ final class BackupCommand implements Callable<Integer> {
     try (Repository r = repo.open()) {
       BackupResult result =
           new Backup(r, kafka.connection(), new BackupOptions(selector, full, includeFiles)).run();
+      metrics.backup(r, result);
       Printer printer = new Printer(spec.commandLine().getOut());
       double seconds = Math.max(0.001, result.elapsed().toMillis() / 1000.0);
       if (json) {

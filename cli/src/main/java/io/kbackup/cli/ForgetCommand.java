@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
 final class ForgetCommand implements Callable<Integer> {
 
   @Mixin RepositoryOption repo;
+  @Mixin MetricsFileOption metrics;
 
   @Option(names = "--keep-last", paramLabel = "N", description = "Keep the N newest snapshots.")
   int last;
@@ -130,6 +131,7 @@ final class ForgetCommand implements Callable<Integer> {
       if (prune) {
         PruneCommand.print(out, new Prune(r).run(graceSpan, dryRun), graceSpan, json);
       }
+      metrics.repository(r);
     }
     return 0;
   }

@@ -87,6 +87,7 @@ public final class Main implements Runnable {
           err.flush();
           return e instanceof KbackupException k ? k.exitCode() : ExitCode.FAILED;
         });
+    cli.setExecutionStrategy(pr -> MetricsFileOption.execute(pr, new CommandLine.RunLast()));
     return cli.execute(args);
   }
 

@@ -31,6 +31,7 @@ final class RestoreCommand implements Callable<Integer> {
 
   @Mixin RepositoryOption repo;
   @Mixin KafkaOptions kafka;
+  @Mixin MetricsFileOption metrics;
 
   @Option(
       names = "--snapshot",
@@ -163,6 +164,7 @@ final class RestoreCommand implements Callable<Integer> {
     Printer printer = new Printer(spec.commandLine().getOut());
     try (Repository r = repo.open()) {
       RestoreResult result = new Restore(r, kafka.connection(), options).run();
+      metrics.restore(r, result);
       if (json) {
         printer.json(summary(result));
       } else {
