@@ -41,8 +41,7 @@ class BackupMetricsTest {
   }
 
   @Test
-  void backupMetricsAndLagFollowTheRecordsAppendedSinceTheCut(@TempDir Path dir)
-      throws Exception {
+  void backupMetricsAndLagFollowTheRecordsAppendedSinceTheCut(@TempDir Path dir) throws Exception {
     String bootstrap = kafka.bootstrapServers();
     Topics.create(bootstrap, "lag-orders", 2);
     Topics.create(bootstrap, "lag-audit", 1);
@@ -51,7 +50,8 @@ class BackupMetricsTest {
     String label = dir.resolve("repo").toString();
     try (Repository r =
         Repository.init(
-            new FileSystemStorage(dir.resolve("repo")), new SegmentSettings(Codec.NONE, 0, 1024, 4096))) {
+            new FileSystemStorage(dir.resolve("repo")),
+            new SegmentSettings(Codec.NONE, 0, 1024, 4096))) {
       BackupResult result = backup(r, "lag-.*");
       Instant now = Instant.now();
       KbackupMetrics metrics = new KbackupMetrics();
@@ -70,7 +70,8 @@ class BackupMetricsTest {
           .isEqualTo(result.snapshot().storedBytes());
       assertThat(MetricsTextTest.value(text, "kbackup_repository_snapshots", repo)).isEqualTo(1);
       assertThat(MetricsTextTest.value(text, "kbackup_repository_free_bytes", repo))
-          .isEqualTo(Files.getFileStore(dir).getUsableSpace(), org.assertj.core.data.Offset.offset(1e9));
+          .isEqualTo(
+              Files.getFileStore(dir).getUsableSpace(), org.assertj.core.data.Offset.offset(1e9));
       Map<String, String> orders = Map.of("repository", label, "topic", "lag-orders");
       assertThat(MetricsTextTest.value(text, "kbackup_backup_lag_records", orders)).isZero();
       assertThat(MetricsTextTest.value(text, "kbackup_backup_cut_timestamp_seconds", orders))
