@@ -115,7 +115,7 @@ class FullDiskTest {
     }
   }
 
-  private static int run(String... command) throws Exception {
+  static int run(String... command) throws Exception {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     p.getInputStream().readAllBytes();
     return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;

@@ -148,4 +148,46 @@ class MetricsFileTest {
     assertThat(r.out()).isEmpty();
     assertThat(file.getParent()).doesNotExist();
   }
+
+  @Test
+  void metricsFileThatIsADirectoryIsAUsageError() throws Exception {
+    Path file = Files.createDirectories(dir.resolve("a-directory.prom"));
+    CliRunner.Result r = CliRunner.run("prune", "--repo", repo, "--metrics-file", file.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).startsWith("kbackup: error: --metrics-file " + file + " cannot be read");
+    assertThat(r.err().lines()).hasSize(2);
+  }
+
+  @Test
+  void metricsFileOnAFullDiskFailsTheRunAfterItsWork(@TempDir Path scratch) throws Exception {
+    Path mount = Files.createDirectories(scratch.resolve("tiny-disk"));
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        FullDiskTest.run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mount.toString()) == 0,
+        "mounting a tmpfs needs root");
+    try {
+      try (var out = Files.newOutputStream(mount.resolve("filler"))) {
+        byte[] block = new byte[4096];
+        while (true) {
+          out.write(block);
+          out.flush();
+        }
+      } catch (java.io.IOException full) {
+        // the disk is full
+      }
+      Path file = mount.resolve("kbackup_prune.prom");
+      CliRunner.Result r =
+          CliRunner.run("prune", "--repo", repo, "--metrics-file", file.toString());
+      assertThat(r.exitCode()).isEqualTo(1);
+      assertThat(r.out()).contains("no snapshot needs");
+      assertThat(r.err())
+          .startsWith("kbackup: error: cannot write the metrics file " + file + ": ")
+          .contains("the command itself finished");
+      assertThat(r.err().lines()).hasSize(2);
+      try (var files = Files.list(mount)) {
+        assertThat(files.toList()).containsExactly(mount.resolve("filler"));
+      }
+    } finally {
+      assertThat(FullDiskTest.run("umount", mount.toString())).isZero();
+    }
+  }
 }
