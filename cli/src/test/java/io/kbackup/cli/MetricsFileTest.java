@@ -150,8 +150,8 @@ class MetricsFileTest {
   }
 
   @Test
-  void metricsFileThatIsADirectoryIsAUsageError() throws Exception {
-    Path file = Files.createDirectories(dir.resolve("a-directory.prom"));
+  void metricsFileThatIsADirectoryIsAUsageError(@TempDir Path scratch) throws Exception {
+    Path file = Files.createDirectories(scratch.resolve("a-directory.prom"));
     CliRunner.Result r = CliRunner.run("prune", "--repo", repo, "--metrics-file", file.toString());
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).startsWith("kbackup: error: --metrics-file " + file + " cannot be read");
