@@ -42,7 +42,7 @@ class MetricsFileTest {
   @Test
   void backupWritesItsMetricsAndFailuresCountOnInTheSameFile() throws Exception {
     Path file = dir.resolve("kbackup_backup.prom");
-    Map<String, String> job = Map.of("job", "backup", "repository", repo);
+    Map<String, String> job = Map.of("operation", "backup", "repository", repo);
     Map<String, String> repository = Map.of("repository", repo);
 
     // given a successful backup
@@ -123,7 +123,11 @@ class MetricsFileTest {
     assertThat(verify.exitCode()).as(verify.err()).isZero();
     assertThat(value(file, "kbackup_verify_problems", repository)).isZero();
     assertThat(value(file, "kbackup_verify_level", repository)).isEqualTo(2);
-    assertThat(value(file, "kbackup_last_run_success", Map.of("job", "verify", "repository", repo)))
+    assertThat(
+            value(
+                file,
+                "kbackup_last_run_success",
+                Map.of("operation", "verify", "repository", repo)))
         .isEqualTo(1);
     assertThat(value(file, "kbackup_consecutive_failures", job)).isEqualTo(2);
     try (var files = Files.list(dir)) {

@@ -28,13 +28,18 @@ import java.util.Set;
 /**
  * The metrics of kbackup's jobs, in a registry of their own: what a scrape of the daemon or a
  * node_exporter textfile written after a CLI run shows. Every metric is named {@code kbackup_*} in
- * base units and labelled with the repository's location, which never holds a secret.
+ * base units and labelled with the repository's location, which never holds a secret, and the job
+ * ({@link #OPERATION}) or topic.
  */
 public final class KbackupMetrics {
 
-  /** The jobs the metrics follow, as the {@code job} label names them. */
-  public static final List<String> JOBS =
-      List.of("backup", "restore", "verify", "drill", "forget", "prune", "copy");
+  /**
+   * The label naming the job: backup, restore, verify, drill, forget, prune or copy. Not {@code
+   * job}, which Prometheus sets on every scraped series to the scrape job's name: a metric's own
+   * {@code job} label would be renamed {@code exported_job}, and alert rules matching on it would
+   * never fire.
+   */
+  public static final String OPERATION = "operation";
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
 
@@ -44,30 +49,31 @@ public final class KbackupMetrics {
   private final Map<String, List<String>> labelNames = new HashMap<>();
 
   final Gauge lastSuccess =
-      gauge("kbackup_last_success_timestamp_seconds", "When the job last succeeded.", "job");
+      gauge("kbackup_last_success_timestamp_seconds", "When the job last succeeded.", OPERATION);
   final Gauge lastRun =
-      gauge("kbackup_last_run_timestamp_seconds", "When the job last finished.", "job");
+      gauge("kbackup_last_run_timestamp_seconds", "When the job last finished.", OPERATION);
   final Gauge lastDuration =
-      gauge("kbackup_last_duration_seconds", "How long the last run of the job took.", "job");
+      gauge("kbackup_last_duration_seconds", "How long the last run of the job took.", OPERATION);
   final Gauge lastSuccessful =
-      gauge("kbackup_last_run_success", "1 if the last run of the job succeeded, else 0.", "job");
+      gauge(
+          "kbackup_last_run_success", "1 if the last run of the job succeeded, else 0.", OPERATION);
   final Gauge lastExitCode =
-      gauge("kbackup_last_exit_code", "Exit code of the last run of the job.", "job");
+      gauge("kbackup_last_exit_code", "Exit code of the last run of the job.", OPERATION);
   final Counter failures =
-      counter("kbackup_failures", "Runs of the job that failed (exit code not 0).", "job");
+      counter("kbackup_failures", "Runs of the job that failed (exit code not 0).", OPERATION);
   final Gauge consecutiveFailures =
       gauge(
           "kbackup_consecutive_failures",
           "Runs of the job that failed since its last success.",
-          "job");
+          OPERATION);
   final Counter recordsRead =
-      counter("kbackup_records_read", "Records read from Kafka or the repository.", "job");
+      counter("kbackup_records_read", "Records read from Kafka or the repository.", OPERATION);
   final Counter recordsWritten =
-      counter("kbackup_records_written", "Records written to the repository or Kafka.", "job");
+      counter("kbackup_records_written", "Records written to the repository or Kafka.", OPERATION);
   final Counter bytesRead =
-      counter("kbackup_bytes_read", "Bytes read from Kafka or the repository.", "job");
+      counter("kbackup_bytes_read", "Bytes read from Kafka or the repository.", OPERATION);
   final Counter bytesWritten =
-      counter("kbackup_bytes_written", "Bytes written to the repository or Kafka.", "job");
+      counter("kbackup_bytes_written", "Bytes written to the repository or Kafka.", OPERATION);
   final Gauge lagRecords =
       gauge(
           "kbackup_backup_lag_records",

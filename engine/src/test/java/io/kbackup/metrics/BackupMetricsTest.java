@@ -60,7 +60,7 @@ class BackupMetricsTest {
       metrics.jobFinished("backup", label, now.minus(result.elapsed()), now, 0);
 
       String text = metrics.text();
-      Map<String, String> job = Map.of("job", "backup", "repository", label);
+      Map<String, String> job = Map.of("operation", "backup", "repository", label);
       assertThat(MetricsTextTest.value(text, "kbackup_records_read_total", job)).isEqualTo(24);
       assertThat(MetricsTextTest.value(text, "kbackup_records_written_total", job)).isEqualTo(24);
       assertThat(MetricsTextTest.value(text, "kbackup_bytes_written_total", job))

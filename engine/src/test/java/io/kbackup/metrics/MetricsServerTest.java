@@ -30,8 +30,8 @@ class MetricsServerTest {
       assertThat(scrape.statusCode()).isEqualTo(200);
       assertThat(scrape.body())
           .contains(
-              "kbackup_failures_total{job=\"backup\",repository=\"/var/backups/kafka\"} 1.0",
-              "kbackup_consecutive_failures{job=\"backup\",repository=\"/var/backups/kafka\"} 1.0",
+              "kbackup_failures_total{operation=\"backup\",repository=\"/var/backups/kafka\"} 1.0",
+              "kbackup_consecutive_failures{operation=\"backup\",repository=\"/var/backups/kafka\"} 1.0",
               "kbackup_backup_lag_records{repository=\"/var/backups/kafka\",topic=\"orders\"} 17.0",
               "kbackup_backup_lag_seconds{repository=\"/var/backups/kafka\",topic=\"orders\"} 60.0");
       Promtool.Result check = Promtool.run(scrape.body(), "check", "metrics");

@@ -39,7 +39,7 @@ class MetricsTextTest {
     }
 
     String text = Files.readString(file);
-    Map<String, String> backup = Map.of("job", "backup", "repository", REPO);
+    Map<String, String> backup = Map.of("operation", "backup", "repository", REPO);
     assertThat(value(text, "kbackup_last_success_timestamp_seconds", backup))
         .isEqualTo(t0.plusMillis(1500).getEpochSecond() + 0.5);
     assertThat(value(text, "kbackup_failures_total", backup)).isEqualTo(2);
@@ -47,7 +47,7 @@ class MetricsTextTest {
     assertThat(value(text, "kbackup_last_run_success", backup)).isZero();
     assertThat(value(text, "kbackup_last_exit_code", backup)).isEqualTo(1);
     // the other job's metrics stay as they were
-    Map<String, String> verify = Map.of("job", "verify", "repository", REPO);
+    Map<String, String> verify = Map.of("operation", "verify", "repository", REPO);
     assertThat(value(text, "kbackup_failures_total", verify)).isEqualTo(1);
     assertThat(value(text, "kbackup_last_duration_seconds", verify)).isEqualTo(3);
     // only the file itself: the temporary file was renamed over it
@@ -63,7 +63,7 @@ class MetricsTextTest {
     KbackupMetrics metrics = new KbackupMetrics();
     metrics.load(
         MetricsText.parse(
-            "# HELP x y\nnode_load1 3\nkbackup_failures_total{job=\"backup\"} 4\n"
+            "# HELP x y\nnode_load1 3\nkbackup_failures_total{operation=\"backup\"} 4\n"
                 + "kbackup_snapshots_wrong 1\n"
                 + "kbackup_repository_snapshots{repository=\"r\"} 5\n"));
     String text = metrics.text();
