@@ -189,8 +189,10 @@ public final class KbackupMetrics {
    */
   public void repository(String repository, Repository r) throws IOException {
     Map<String, Long> objects = new HashMap<>();
+    Set<String> topics = new java.util.HashSet<>();
     List<SnapshotManifest> all = r.snapshots();
     for (SnapshotManifest s : all) {
+      s.topics().forEach(t -> topics.add(t.name()));
       s.topics().stream()
           .flatMap(t -> t.partitions().stream())
           .flatMap(p -> p.segments().stream())
@@ -199,6 +201,10 @@ public final class KbackupMetrics {
     }
     storedBytes.labelValues(repository).set(objects.values().stream().mapToLong(x -> x).sum());
     snapshots.labelValues(repository).set(all.size());
+    // a topic no snapshot holds any more (forgotten) has no recovery point to alert on
+    for (Gauge perTopic : List.of(lagRecords, lagSeconds, cutTime)) {
+      perTopic.removeIf(l -> l.get(0).equals(repository) && !topics.contains(l.get(1)));
+    }
     fileSystem(repository, r.storage());
   }
 

@@ -102,6 +102,15 @@ class BackupMetricsTest {
       assertThat(lag).extracting(BackupLag.TopicLag::records).containsOnly(0L);
       assertThat(MetricsTextTest.value(metrics.text(), "kbackup_backup_lag_records", orders))
           .isZero();
+
+      // once no snapshot holds a topic, it has no lag any more
+      r.forget(result.snapshot().id());
+      metrics.repository(label, r);
+      assertThat(metrics.text())
+          .contains("topic=\"lag-orders\"")
+          .doesNotContain("topic=\"lag-audit\"");
+      assertThat(MetricsTextTest.value(metrics.text(), "kbackup_repository_snapshots", repo))
+          .isEqualTo(1);
     }
   }
 }
