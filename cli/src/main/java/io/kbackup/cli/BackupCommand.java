@@ -4,6 +4,7 @@ import io.kbackup.backup.Backup;
 import io.kbackup.backup.BackupOptions;
 import io.kbackup.backup.BackupResult;
 import io.kbackup.kafka.TopicSelector;
+import io.kbackup.progress.Progress;
 import io.kbackup.repository.Repository;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,8 +55,14 @@ final class BackupCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TopicSelector selector = TopicSelector.of(topics, exclude);
     try (Repository r = repo.open()) {
-      BackupResult result =
-          new Backup(r, kafka.connection(), new BackupOptions(selector, full, includeFiles)).run();
+      Progress progress = new Progress();
+      BackupResult result;
+      try (ProgressLine line = ProgressLine.start("backup", progress, spec, json)) {
+        result =
+            new Backup(r, kafka.connection(), new BackupOptions(selector, full, includeFiles))
+                .watchedBy(progress)
+                .run();
+      }
       metrics.backup(r, result);
       Printer printer = new Printer(spec.commandLine().getOut());
       double seconds = Math.max(0.001, result.elapsed().toMillis() / 1000.0);

@@ -34,6 +34,7 @@ import picocli.CommandLine.ScopeType;
       PruneCommand.class,
       CopyCommand.class,
       KeyCommand.class,
+      DaemonCommand.class,
       UnlockCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
@@ -46,11 +47,26 @@ public final class Main implements Runnable {
       description = "Log what happens and show stack traces of errors.")
   void setVerbose(boolean verbose) {
     this.verbose = verbose;
+    if (LogFile.active() && !verbose) {
+      return; // the daemon's jobs keep logging to its file
+    }
     Configurator.setRootLevel(verbose ? Level.INFO : Level.OFF);
     Configurator.setLevel("org.apache.kafka", verbose ? Level.WARN : Level.OFF);
   }
 
   private boolean verbose;
+
+  @Option(names = "--quiet", scope = ScopeType.INHERIT, description = "Print nothing but errors.")
+  boolean quiet;
+
+  @Option(
+      names = "--log-file",
+      scope = ScopeType.INHERIT,
+      paramLabel = "FILE",
+      description = "Append a log with UTC timestamps to this file (secrets are never logged).")
+  void setLogFile(java.nio.file.Path file) {
+    LogFile.start(file);
+  }
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -68,27 +84,60 @@ public final class Main implements Runnable {
     Main main = new Main();
     main.setVerbose(false);
     CommandLine cli = new CommandLine(main);
-    cli.setOut(out);
+    java.util.List<String> given = java.util.Arrays.asList(args);
+    boolean json = given.contains("--json");
+    // picocli sets --quiet only once parsing is done, after the writers are chosen
+    cli.setOut(given.contains("--quiet") ? new PrintWriter(java.io.Writer.nullWriter()) : out);
     cli.setErr(err);
     cli.setParameterExceptionHandler(
         (e, args2) -> {
           String command = e.getCommandLine().getCommandSpec().qualifiedName();
-          err.println("kbackup: error: " + e.getMessage());
-          err.println("  hint: see `" + command + " --help`");
+          String hint = "see `" + command + " --help`";
+          if (json) {
+            err.println(jsonError(e.getMessage(), hint, ExitCode.USAGE));
+          } else {
+            err.println("kbackup: error: " + e.getMessage());
+            err.println("  hint: " + hint);
+          }
           err.flush();
           return ExitCode.USAGE;
         });
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
-          err.println(describe(e));
+          int code = e instanceof KbackupException k ? k.exitCode() : ExitCode.FAILED;
+          String text = describe(e);
+          if (json) {
+            String[] lines = text.split(System.lineSeparator(), 2);
+            err.println(
+                jsonError(
+                    lines[0].replaceFirst("^kbackup: (unexpected )?error: ", ""),
+                    lines.length > 1 ? lines[1].replaceFirst("^\\s*hint: ", "") : null,
+                    code));
+          } else {
+            err.println(text);
+          }
+          org.slf4j.LoggerFactory.getLogger(Main.class).error(text.replace('\n', ' '));
           if (main.verbose) {
             e.printStackTrace(err);
           }
           err.flush();
-          return e instanceof KbackupException k ? k.exitCode() : ExitCode.FAILED;
+          return code;
         });
     cli.setExecutionStrategy(pr -> MetricsFileOption.execute(pr, new CommandLine.RunLast()));
     return cli.execute(args);
+  }
+
+  /** An error as one JSON line, for --json: {"error": …, "hint": …, "exitCode": …}. */
+  static String jsonError(String message, String hint, int exitCode) {
+    java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
+    doc.put("error", message);
+    doc.put("hint", hint);
+    doc.put("exitCode", exitCode);
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(doc);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static String describe(Throwable e) {

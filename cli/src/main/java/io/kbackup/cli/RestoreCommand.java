@@ -2,6 +2,7 @@ package io.kbackup.cli;
 
 import io.kbackup.error.KbackupException;
 import io.kbackup.kafka.TopicSelector;
+import io.kbackup.progress.Progress;
 import io.kbackup.repository.Repository;
 import io.kbackup.restore.ExistingDataPolicy;
 import io.kbackup.restore.PartitionCounts;
@@ -163,7 +164,11 @@ final class RestoreCommand implements Callable<Integer> {
     }
     Printer printer = new Printer(spec.commandLine().getOut());
     try (Repository r = repo.open()) {
-      RestoreResult result = new Restore(r, kafka.connection(), options).run();
+      Progress progress = new Progress();
+      RestoreResult result;
+      try (ProgressLine line = ProgressLine.start("restore", progress, spec, json || dryRun)) {
+        result = new Restore(r, kafka.connection(), options).watchedBy(progress).run();
+      }
       metrics.restore(r, result);
       if (json) {
         printer.json(summary(result));

@@ -421,4 +421,38 @@ class CommandsTest {
         2,
         "--compression-level 30 does not suit lz4");
   }
+
+  @Test
+  void quietJsonErrorsAndALogFile() throws Exception {
+    String b = kafka.bootstrapServers();
+    Path log = dir.resolve("kbackup.log");
+    CliRunner.Result quiet =
+        CliRunner.run(
+            "backup",
+            "--repo",
+            repo,
+            "-b",
+            b,
+            "--topics",
+            "cmd-audit",
+            "--quiet",
+            "--log-file",
+            log.toString());
+    assertThat(quiet.exitCode()).as(quiet.err()).isZero();
+    assertThat(quiet.out()).isEmpty();
+    assertThat(java.nio.file.Files.readAllLines(log))
+        .anyMatch(
+            l ->
+                l.matches(
+                    "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO .*committed snapshot \\S+"));
+
+    CliRunner.Result error =
+        CliRunner.run("snapshots", "--repo", dir.resolve("nowhere").toString(), "--json");
+    assertThat(error.exitCode()).isEqualTo(10);
+    JsonNode e = JSON.readTree(error.err());
+    assertThat(e.get("exitCode").asInt()).isEqualTo(10);
+    assertThat(e.get("error").asText()).startsWith("no kbackup repository at ");
+    assertThat(e.get("hint").asText()).startsWith("check --repo");
+    assertThat(error.err().lines().count()).isEqualTo(1);
+  }
 }

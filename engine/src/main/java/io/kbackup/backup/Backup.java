@@ -5,6 +5,7 @@ import io.kbackup.error.KbackupException;
 import io.kbackup.kafka.KafkaConnection;
 import io.kbackup.metadata.ClusterState;
 import io.kbackup.metadata.ConsumerGroups;
+import io.kbackup.progress.Progress;
 import io.kbackup.repository.ClusterMetadata;
 import io.kbackup.repository.GroupSnapshot;
 import io.kbackup.repository.IncludedFile;
@@ -67,6 +68,14 @@ public final class Backup {
   private final Repository repository;
   private final KafkaConnection kafka;
   private final BackupOptions options;
+
+  private Progress progress = Progress.NONE;
+
+  /** Reports records read as they are read. */
+  public Backup watchedBy(Progress progress) {
+    this.progress = progress;
+    return this;
+  }
 
   public Backup(Repository repository, KafkaConnection kafka, BackupOptions options) {
     this.repository = repository;
@@ -160,6 +169,8 @@ public final class Backup {
         plans.size(),
         cutTime,
         Duration.between(started, Instant.now()).toMillis());
+    this.progress.expect(
+        plans.values().stream().mapToLong(p -> Math.max(0, p.endOffset() - p.readFrom())).sum());
     ReadResult read = read(plans, progress);
     log.info(
         "read {} records ({} bytes stored); {} ms since start",
@@ -361,7 +372,8 @@ public final class Backup {
         new SegmentWriters(repository.storage(), settings, toRead.size())) {
       List<Future<PartitionReader.Result>> results = new ArrayList<>();
       for (Map<TopicPartition, PartitionPlan> share : shares) {
-        results.add(threads.submit(new PartitionReader(kafka, writers, share, progress)));
+        results.add(
+            threads.submit(new PartitionReader(kafka, writers, share, progress, this.progress)));
       }
       for (Future<PartitionReader.Result> future : results) {
         PartitionReader.Result r = await(future);

@@ -3,6 +3,7 @@ package io.kbackup.backup;
 import io.kbackup.error.KbackupException;
 import io.kbackup.kafka.KafkaConnection;
 import io.kbackup.kafka.Records;
+import io.kbackup.progress.Progress;
 import io.kbackup.segment.BackupRecord;
 import io.kbackup.segment.SegmentInfo;
 import io.kbackup.segment.SegmentWriter;
@@ -45,12 +46,15 @@ final class PartitionReader implements Callable<PartitionReader.Result> {
   private final SegmentWriters writers;
   private final Map<TopicPartition, PartitionPlan> plans;
   private final BackupProgress progress;
+  private final Progress watched;
 
   PartitionReader(
       KafkaConnection kafka,
       SegmentWriters writers,
       Map<TopicPartition, PartitionPlan> plans,
-      BackupProgress progress) {
+      BackupProgress progress,
+      Progress watched) {
+    this.watched = watched;
     this.kafka = kafka;
     this.writers = writers;
     this.plans = plans;
@@ -89,6 +93,7 @@ final class PartitionReader implements Callable<PartitionReader.Result> {
           long end = plans.get(tp).endOffset();
           SegmentWriter writer = open.get(tp);
           long n = 0;
+          long payloadBefore = payload;
           for (ConsumerRecord<byte[], byte[]> r : batch.records(tp)) {
             if (r.offset() >= end) {
               break;
@@ -100,6 +105,7 @@ final class PartitionReader implements Callable<PartitionReader.Result> {
           }
           counts.merge(tp, n, Long::sum);
           records += n;
+          watched.add(n, payload - payloadBefore);
         }
         if (!batch.isEmpty()) {
           lastProgress = Instant.now();

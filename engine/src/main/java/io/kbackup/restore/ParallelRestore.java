@@ -3,6 +3,7 @@ package io.kbackup.restore;
 import io.kbackup.error.ExitCode;
 import io.kbackup.error.KbackupException;
 import io.kbackup.kafka.KafkaConnection;
+import io.kbackup.progress.Progress;
 import io.kbackup.storage.Storage;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -28,12 +29,18 @@ final class ParallelRestore {
   private final KafkaConnection kafka;
   private final int parallelism;
   private final boolean skipDamaged;
+  private Progress progress = Progress.NONE;
 
   ParallelRestore(Storage storage, KafkaConnection kafka, int parallelism, boolean skipDamaged) {
     this.storage = storage;
     this.kafka = kafka;
     this.parallelism = parallelism;
     this.skipDamaged = skipDamaged;
+  }
+
+  ParallelRestore watchedBy(Progress progress) {
+    this.progress = progress;
+    return this;
   }
 
   /**
@@ -58,6 +65,7 @@ final class ParallelRestore {
    */
   Result run(List<PartitionRestore> plan, RestoreState state, Map<TopicPartition, Long> ends)
       throws IOException {
+    progress.expect(plan.stream().mapToLong(PartitionRestore::recordCount).sum());
     AtomicReference<Exception> failure = new AtomicReference<>();
     AtomicLong sent = new AtomicLong();
     AtomicLong skipped = new AtomicLong();
@@ -92,7 +100,14 @@ final class ParallelRestore {
         }
         PartitionRestorer restorer =
             new PartitionRestorer(
-                storage, producer, p, sp.targetStartOffset(), already, failure, skipDamaged);
+                storage,
+                producer,
+                p,
+                sp.targetStartOffset(),
+                already,
+                failure,
+                skipDamaged,
+                progress);
         tasks.add(
             pool.submit(
                 () -> {

@@ -1,6 +1,7 @@
 package io.kbackup.restore;
 
 import io.kbackup.error.CorruptDataException;
+import io.kbackup.progress.Progress;
 import io.kbackup.segment.BackupRecord;
 import io.kbackup.segment.RecordBatch;
 import io.kbackup.segment.SegmentInfo;
@@ -29,6 +30,7 @@ final class PartitionRestorer {
   private final long alreadyPresent;
   private final AtomicReference<Exception> failure;
   private final boolean skipDamaged;
+  private final Progress progress;
   private final OffsetMapBuilder offsetMap = new OffsetMapBuilder();
   private long restored;
   private String damage;
@@ -43,8 +45,10 @@ final class PartitionRestorer {
       long targetStartOffset,
       long alreadyPresent,
       AtomicReference<Exception> failure,
-      boolean skipDamaged) {
+      boolean skipDamaged,
+      Progress progress) {
     this.skipDamaged = skipDamaged;
+    this.progress = progress;
     this.storage = storage;
     this.producer = producer;
     this.plan = plan;
@@ -107,6 +111,7 @@ final class PartitionRestorer {
             if (restored >= alreadyPresent) {
               send(r);
             }
+            progress.add(1, r.payloadSize());
             restored++;
           }
         }

@@ -2,6 +2,7 @@ package io.kbackup.restore;
 
 import io.kbackup.error.KbackupException;
 import io.kbackup.kafka.KafkaConnection;
+import io.kbackup.progress.Progress;
 import io.kbackup.repository.GroupSnapshot;
 import io.kbackup.repository.Json;
 import io.kbackup.repository.PartitionSnapshot;
@@ -51,6 +52,14 @@ public final class Restore {
   private final RestoreOptions options;
 
   private final TargetTopics targetTopics;
+
+  private Progress progress = Progress.NONE;
+
+  /** Reports records sent as they are sent. */
+  public Restore watchedBy(Progress progress) {
+    this.progress = progress;
+    return this;
+  }
 
   public Restore(Repository repository, KafkaConnection kafka, RestoreOptions options) {
     this.targetTopics = new TargetTopics(kafka, options);
@@ -171,6 +180,7 @@ public final class Restore {
       ParallelRestore.Result produced =
           new ParallelRestore(
                   repository.storage(), kafka, options.parallelism(), options.skipDamaged())
+              .watchedBy(progress)
               .run(plan, state, ends);
       Map<TopicPartition, Long> finalEnds =
           kafka.offsets(
