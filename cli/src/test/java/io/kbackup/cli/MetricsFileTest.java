@@ -194,4 +194,13 @@ class MetricsFileTest {
       assertThat(FullDiskTest.run("umount", mount.toString())).isZero();
     }
   }
+
+  @Test
+  void theRepositoryLabelIsTheLocationWithoutUserInformation() {
+    assertThat(MetricsFileOption.label("s3://key:secret@bucket/prefix"))
+        .isEqualTo("s3://bucket/prefix");
+    assertThat(MetricsFileOption.label("azure://container/prefix"))
+        .isEqualTo("azure://container/prefix");
+    assertThat(MetricsFileOption.label("/backups/kafka")).isEqualTo("/backups/kafka");
+  }
 }
