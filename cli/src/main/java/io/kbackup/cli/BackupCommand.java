@@ -23,6 +23,7 @@ final class BackupCommand implements Callable<Integer> {
 
   @Mixin RepositoryOption repo;
   @Mixin KafkaOptions kafka;
+  @Mixin MetricsFileOption metrics;
 
   @Option(
       names = "--topics",
@@ -62,6 +63,7 @@ final class BackupCommand implements Callable<Integer> {
                 .watchedBy(progress)
                 .run();
       }
+      metrics.backup(r, result);
       Printer printer = new Printer(spec.commandLine().getOut());
       double seconds = Math.max(0.001, result.elapsed().toMillis() / 1000.0);
       if (json) {

@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
 final class CopyCommand implements Callable<Integer> {
 
   @Mixin RepositoryOption repo;
+  @Mixin MetricsFileOption metrics;
 
   @Option(
       names = "--to",
@@ -73,6 +74,7 @@ final class CopyCommand implements Callable<Integer> {
             "--to is the same repository as --repo", "give another repository to copy into");
       }
       List<Copy.Copied> copied = new Copy(from, into).run(snapshotId);
+      metrics.copy(from, copied.stream().mapToLong(Copy.Copied::bytes).sum());
       for (Copy.Copied c : copied) {
         out.line(
             c.alreadyThere()

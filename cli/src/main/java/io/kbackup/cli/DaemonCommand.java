@@ -65,6 +65,18 @@ final class DaemonCommand implements Callable<Integer> {
     if (check) {
       return 0;
     }
+    DaemonMetricsEndpoint endpoint = null;
+    if (parsed.metricsListen() != null) {
+      endpoint = DaemonMetricsEndpoint.start(parsed.metricsListen(), parsed.metricsFile());
+      out.println(
+          "serving metrics on http://"
+              + endpoint.host()
+              + ":"
+              + endpoint.port()
+              + "/metrics (and /health), from "
+              + parsed.metricsFile());
+      out.flush();
+    }
     Scheduler scheduler = Scheduler.onSystemClock(jobs);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
@@ -87,6 +99,9 @@ final class DaemonCommand implements Callable<Integer> {
       out.flush();
       return 0;
     } finally {
+      if (endpoint != null) {
+        endpoint.close();
+      }
       stopped.countDown();
     }
   }

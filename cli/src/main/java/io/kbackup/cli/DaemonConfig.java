@@ -32,9 +32,10 @@ import java.util.regex.Pattern;
  * jobs:
  *   - {name: hourly, command: backup, schedule: "0 * * * *", options: {--topics: "orders|payments"}}
  *   - {name: nightly, command: forget, schedule: "30 2 * * *", options: {--keep-daily: 7, --prune: true}}
+ * metrics: {listen: 127.0.0.1:9404, file: /var/lib/kbackup/metrics.prom}
  * </pre>
  */
-record DaemonConfig(List<JobConfig> jobs) {
+record DaemonConfig(List<JobConfig> jobs, String metricsListen, Path metricsFile) {
 
   /** One job: the command line it runs, ready to parse, and its schedule. */
   record JobConfig(String name, String schedule, List<String> args) {}
@@ -62,7 +63,23 @@ record DaemonConfig(List<JobConfig> jobs) {
       throw KbackupException.usage(
           "--config file " + file + " holds no settings", "see the daemon example in the README");
     }
-    allowOnly(root, "", Set.of("repository", "cluster", "jobs"));
+    allowOnly(root, "", Set.of("repository", "cluster", "jobs", "metrics"));
+    JsonNode metrics = root.path("metrics");
+    String listen = null;
+    Path metricsFile = null;
+    if (!metrics.isMissingNode()) {
+      allowOnly(metrics, "metrics.", Set.of("listen", "file"));
+      listen = text(required(metrics, "listen", "metrics."), "metrics.listen", env);
+      if (!listen.matches("([^:]+:)?\\d{1,5}")) {
+        throw KbackupException.usage(
+            "metrics.listen: '" + listen + "' is not HOST:PORT", "for example 127.0.0.1:9404");
+      }
+      metricsFile =
+          Path.of(
+              metrics.has("file")
+                  ? text(metrics.get("file"), "metrics.file", env)
+                  : System.getProperty("java.io.tmpdir") + "/kbackup-daemon.prom");
+    }
     JsonNode repository = required(root, "repository");
     allowOnly(repository, "repository.", Set.of("url", "options"));
     JsonNode cluster = root.path("cluster");
@@ -114,13 +131,16 @@ record DaemonConfig(List<JobConfig> jobs) {
         args.addAll(clusterArgs);
       }
       args.addAll(options(job.path("options"), where + ".options", env));
+      if (metricsFile != null) {
+        args.addAll(List.of("--metrics-file", metricsFile.toString()));
+      }
       String name =
           job.has("name") ? text(job.get("name"), where + ".name", env) : command + "-" + i;
       result.add(
           new JobConfig(
               name, text(required(job, "schedule", where + "."), where + ".schedule", env), args));
     }
-    return new DaemonConfig(result);
+    return new DaemonConfig(result, listen, metricsFile);
   }
 
   /** A map of CLI options: {@code --flag: true}, {@code --opt: value}, {@code --many: [a, b]}. */

@@ -24,6 +24,7 @@ final class DrillCommand implements Callable<Integer> {
 
   @Mixin RepositoryOption repo;
   @Mixin KafkaOptions kafka;
+  @Mixin MetricsFileOption metrics;
 
   @Option(
       names = "--snapshot",
@@ -51,6 +52,7 @@ final class DrillCommand implements Callable<Integer> {
           new RestoreDrill(r, kafka.connection())
               .run(snapshotId, TopicSelector.of(topics, null), RestoreDrill.newPrefix());
       DrillLog.save(r.storage(), result);
+      metrics.drill(r, result);
       if (json) {
         out.json(summary(result));
       } else {

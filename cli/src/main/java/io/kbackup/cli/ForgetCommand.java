@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
 final class ForgetCommand implements Callable<Integer> {
 
   @Mixin RepositoryOption repo;
+  @Mixin MetricsFileOption metrics;
 
   @Mixin RetentionOptions retention;
 
@@ -97,6 +98,7 @@ final class ForgetCommand implements Callable<Integer> {
       if (prune) {
         PruneCommand.print(out, new Prune(r).run(graceSpan, dryRun), graceSpan, json);
       }
+      metrics.repository(r);
     }
     return 0;
   }

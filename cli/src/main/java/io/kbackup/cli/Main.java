@@ -125,6 +125,7 @@ public final class Main implements Runnable {
           err.flush();
           return code;
         });
+    cli.setExecutionStrategy(pr -> MetricsFileOption.execute(pr, new CommandLine.RunLast()));
     return cli.execute(args);
   }
 

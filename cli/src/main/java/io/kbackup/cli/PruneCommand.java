@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
 final class PruneCommand implements Callable<Integer> {
 
   @Mixin RepositoryOption repo;
+  @Mixin MetricsFileOption metrics;
 
   @Option(
       names = "--grace",
@@ -43,6 +44,7 @@ final class PruneCommand implements Callable<Integer> {
     CalendarSpan span = CalendarSpan.parse(grace, "--grace");
     try (Repository r = repo.open()) {
       print(new Printer(spec.commandLine().getOut()), new Prune(r).run(span, dryRun), span, json);
+      metrics.repository(r);
     }
     return 0;
   }

@@ -32,6 +32,7 @@ final class RestoreCommand implements Callable<Integer> {
 
   @Mixin RepositoryOption repo;
   @Mixin KafkaOptions kafka;
+  @Mixin MetricsFileOption metrics;
 
   @Option(
       names = "--snapshot",
@@ -168,6 +169,7 @@ final class RestoreCommand implements Callable<Integer> {
       try (ProgressLine line = ProgressLine.start("restore", progress, spec, json || dryRun)) {
         result = new Restore(r, kafka.connection(), options).watchedBy(progress).run();
       }
+      metrics.restore(r, result);
       if (json) {
         printer.json(summary(result));
       } else {

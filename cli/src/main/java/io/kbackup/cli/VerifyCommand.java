@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
 final class VerifyCommand implements Callable<Integer> {
 
   @Mixin RepositoryOption repo;
+  @Mixin MetricsFileOption metrics;
 
   @Option(
       names = "--snapshot",
@@ -86,6 +87,7 @@ final class VerifyCommand implements Callable<Integer> {
     if (report.clean() && level == 3) {
       drill = drill(options.snapshot());
     }
+    metrics.verify(repo, report, drill);
     if (json) {
       Map<String, Object> doc = toJson(report);
       if (drill != null) {

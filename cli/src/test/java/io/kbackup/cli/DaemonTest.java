@@ -53,7 +53,12 @@ class DaemonTest {
             + "  - name: nightly\n"
             + "    command: forget\n"
             + "    schedule: \"30 2 * * *\"\n"
-            + "    options: {--keep-last: 100, --prune: true}\n");
+            + "    options: {--keep-last: 100, --prune: true}\n"
+            + "metrics:\n"
+            + "  listen: 127.0.0.1:0\n"
+            + "  file: "
+            + dir.resolve("daemon.prom")
+            + "\n");
     ProcessBuilder daemon =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -103,6 +108,32 @@ class DaemonTest {
     assertThat(repo.snapshots().size()).isGreaterThanOrEqualTo(4);
     // the recovery point: interval 2 s plus a backup of about a second, with slack for 2 cores
     assertThat(worstLag).as("worst lag in ms").isLessThan(8_000);
+
+    // the daemon serves the metrics its jobs keep
+    String started = Files.readString(dir.resolve("daemon.log"));
+    java.util.regex.Matcher port =
+        java.util.regex.Pattern.compile("serving metrics on http://127.0.0.1:(\\d+)/metrics")
+            .matcher(started);
+    assertThat(port.find()).as(started).isTrue();
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    String metrics =
+        http.send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port.group(1) + "/metrics"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertThat(metrics)
+        .contains(
+            "kbackup_last_run_success{operation=\"backup\",repository=\"" + repoDir + "\"} 1");
+    assertThat(
+            http.send(
+                    java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + port.group(1) + "/health"))
+                        .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body())
+        .isEqualTo("ok\n");
 
     process.destroy(); // SIGTERM
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
