@@ -12,11 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -30,13 +27,7 @@ class RetentionCommandsTest {
   void forgetRemovesWhatThePolicyDropsAndPruneDeletesOnlyUnneededOldData(@TempDir Path dir)
       throws Exception {
     String b = SharedKafka.primary().bootstrapServers();
-    try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", b))) {
-      admin
-          .createTopics(
-              List.of(new NewTopic("ret-x", 1, (short) 1), new NewTopic("ret-y", 1, (short) 1)))
-          .all()
-          .get();
-    }
+    TestTopics.create(b, 1, "ret-x", "ret-y");
     String repo = dir.resolve("repo").toString();
     assertThat(CliRunner.run("init", "--repo", repo).exitCode()).isZero();
     produce(b, "ret-y", 0, 50);
@@ -108,9 +99,7 @@ class RetentionCommandsTest {
   @Test
   void pruneNeverRunsWhileABackupDoes(@TempDir Path dir) throws Exception {
     String b = SharedKafka.primary().bootstrapServers();
-    try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", b))) {
-      admin.createTopics(List.of(new NewTopic("ret-busy", 2, (short) 1))).all().get();
-    }
+    TestTopics.create(b, 2, "ret-busy");
     for (int part = 0; part < 2; part++) {
       produceNoise(b, "ret-busy", part, 20_000);
     }
@@ -170,29 +159,33 @@ class RetentionCommandsTest {
 
   private static void produce(String bootstrap, String topic, int from, int count)
       throws Exception {
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (int i = from; i < from + count; i++) {
+      records.add(
+          new ProducerRecord<>(
+              topic,
+              0,
+              ("k" + i).getBytes(StandardCharsets.UTF_8),
+              ("v" + i).getBytes(StandardCharsets.UTF_8)));
+    }
     try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
-      for (int i = from; i < from + count; i++) {
-        producer.send(
-            new ProducerRecord<>(
-                topic,
-                0,
-                ("k" + i).getBytes(StandardCharsets.UTF_8),
-                ("v" + i).getBytes(StandardCharsets.UTF_8)));
-      }
+      TestTopics.sendAll(producer, records);
     }
   }
 
   private static void produceNoise(String bootstrap, String topic, int partition, int count)
       throws Exception {
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      records.add(
+          new ProducerRecord<>(
+              topic,
+              partition,
+              ("k" + i).getBytes(StandardCharsets.UTF_8),
+              BackupKillTest.payload(partition, i).getBytes(StandardCharsets.UTF_8)));
+    }
     try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
-      for (int i = 0; i < count; i++) {
-        producer.send(
-            new ProducerRecord<>(
-                topic,
-                partition,
-                ("k" + i).getBytes(StandardCharsets.UTF_8),
-                BackupKillTest.payload(partition, i).getBytes(StandardCharsets.UTF_8)));
-      }
+      TestTopics.sendAll(producer, records);
     }
   }
 
