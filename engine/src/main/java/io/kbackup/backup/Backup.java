@@ -4,11 +4,7 @@ import io.kbackup.doctor.Preflight;
 import io.kbackup.error.ExitCode;
 import io.kbackup.error.KbackupException;
 import io.kbackup.kafka.KafkaConnection;
-import io.kbackup.metadata.ClusterState;
-import io.kbackup.metadata.ConsumerGroups;
 import io.kbackup.progress.Progress;
-import io.kbackup.repository.ClusterMetadata;
-import io.kbackup.repository.GroupSnapshot;
 import io.kbackup.repository.IncludedFile;
 import io.kbackup.repository.PartitionSnapshot;
 import io.kbackup.repository.Repository;
@@ -43,13 +39,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,37 +76,20 @@ public final class Backup {
   public BackupResult run() throws IOException {
     try (RepositoryLock lock =
         RepositoryLock.acquire(repository.storage(), LockKind.SHARED, "backup")) {
-      return runLocked(lock);
+      return run(lock);
     }
   }
 
-  private BackupResult runLocked(RepositoryLock lock) throws IOException {
+  /** Runs under a lock the caller holds, such as a continuous backup's. */
+  BackupResult run(RepositoryLock lock) throws IOException {
     Instant started = Instant.now();
-    String clusterId;
-    Map<String, TopicDescription> topics;
-    Map<String, TopicConfigs> configs;
-    Map<TopicPartition, Long> starts;
-    Map<TopicPartition, Long> ends;
-    Instant cutTime;
-    List<GroupSnapshot> groups;
-    ClusterMetadata cluster;
+    ClusterCut cut;
     try (Admin admin = kafka.admin()) {
-      clusterId = kafka.clusterId(admin);
+      kafka.clusterId(admin);
       Preflight.beforeBackup(kafka, admin, options.topics());
-      Set<String> names = kafka.selectTopics(admin, options.topics());
-      topics =
-          new TreeMap<>(
-              kafka.await(admin.describeTopics(names).allTopicNames(), "describe topics"));
-      configs = topicConfigs(admin, names);
-      List<TopicPartition> partitions = KafkaConnection.partitions(topics.values());
-      // groups before the cut: a restored group may re-read a little, never skip a record
-      cluster = ClusterState.capture(kafka, admin);
-      groups = ConsumerGroups.capture(kafka, admin, names);
-      cutTime = Instant.now();
-      ends = kafka.offsets(admin, partitions, OffsetSpec.latest(), IsolationLevel.READ_COMMITTED);
-      starts =
-          kafka.offsets(admin, partitions, OffsetSpec.earliest(), IsolationLevel.READ_COMMITTED);
+      cut = ClusterCut.capture(kafka, admin, options.topics());
     }
+    String clusterId = cut.clusterId();
     List<IncludedFile> files = includeFiles();
     // newest first: each partition continues the newest snapshot that holds it
     List<SnapshotManifest> history =
@@ -131,15 +104,10 @@ public final class Backup {
         BackupProgress.leftBehind(repository.storage(), liveLocks);
     Map<TopicPartition, PartitionPlan> plans =
         new TreeMap<>(Comparator.comparing(TopicPartition::toString));
-    for (TopicDescription d : topics.values()) {
-      for (var p : d.partitions()) {
-        TopicPartition tp = new TopicPartition(d.name(), p.partition());
-        long end = ends.get(tp);
-        // the log start may pass the cut between the two requests: the partition is then empty
-        long start = Math.min(starts.get(tp), end);
-        PartitionPlan plan = plan(tp, d.topicId().toString(), start, end, history);
-        plans.put(tp, resume(plan, clusterId, interrupted));
-      }
+    for (Map.Entry<TopicPartition, String> e : cut.topicIds().entrySet()) {
+      TopicPartition tp = e.getKey();
+      PartitionPlan plan = plan(tp, e.getValue(), cut.start(tp), cut.ends().get(tp), history);
+      plans.put(tp, resume(plan, clusterId, interrupted));
     }
     int resumed = plans.values().stream().mapToInt(PartitionPlan::resumedSegments).sum();
     if (resumed > 0) {
@@ -149,7 +117,7 @@ public final class Backup {
     log.info(
         "cut of {} partitions captured at {}; {} ms since start",
         plans.size(),
-        cutTime,
+        cut.time(),
         Duration.between(started, Instant.now()).toMillis());
     this.progress.expect(
         plans.values().stream().mapToLong(p -> Math.max(0, p.endOffset() - p.readFrom())).sum());
@@ -159,47 +127,19 @@ public final class Backup {
         read.recordCount(),
         read.storedBytes(),
         Duration.between(started, Instant.now()).toMillis());
-    List<TopicSnapshot> topicSnapshots = new ArrayList<>();
-    int reusedSegments = 0;
-    for (TopicDescription d : topics.values()) {
-      List<PartitionSnapshot> partitions = new ArrayList<>();
-      for (var p : d.partitions()) {
-        TopicPartition tp = new TopicPartition(d.name(), p.partition());
-        PartitionPlan plan = plans.get(tp);
-        List<SegmentInfo> segments = new ArrayList<>(plan.reused());
-        segments.addAll(read.segments().getOrDefault(tp, List.of()));
-        reusedSegments += plan.reused().size();
-        long count = plan.reusedRecords() + read.records().getOrDefault(tp, 0L);
-        partitions.add(
-            new PartitionSnapshot(
-                tp.partition(), plan.startOffset(), plan.endOffset(), count, segments));
-      }
-      int replication = d.partitions().isEmpty() ? 1 : d.partitions().get(0).replicas().size();
-      topicSnapshots.add(
-          new TopicSnapshot(
-              d.name(),
-              d.topicId().toString(),
-              d.partitions().size(),
-              replication,
-              configs.get(d.name()).values(),
-              partitions,
-              configs.get(d.name()).sensitive(),
-              assignment(d)));
-    }
-    Instant now = Instant.now();
+    int reusedSegments = plans.values().stream().mapToInt(p -> p.reused().size()).sum();
+    List<TopicSnapshot> topicSnapshots =
+        cut.topicSnapshots(
+            tp -> {
+              PartitionPlan plan = plans.get(tp);
+              List<SegmentInfo> segments = new ArrayList<>(plan.reused());
+              segments.addAll(read.segments().getOrDefault(tp, List.of()));
+              long count = plan.reusedRecords() + read.records().getOrDefault(tp, 0L);
+              return new PartitionSnapshot(
+                  tp.partition(), plan.startOffset(), plan.endOffset(), count, segments);
+            });
     SnapshotManifest manifest =
-        new SnapshotManifest(
-            SnapshotManifest.FORMAT_VERSION,
-            Repository.newSnapshotId(now),
-            now.toString(),
-            cutTime.toString(),
-            clusterId,
-            Version.get(),
-            previous == null ? null : previous.id(),
-            topicSnapshots,
-            groups,
-            cluster,
-            files);
+        manifest(cut, previous == null ? null : previous.id(), topicSnapshots, files);
     lock.ensureHeld();
     repository.commit(manifest);
     log.info("committed snapshot {}", manifest.id());
@@ -403,7 +343,7 @@ public final class Backup {
   /**
    * Stores the user's files, each under a key named by its digest, so equal files are kept once.
    */
-  private List<IncludedFile> includeFiles() throws IOException {
+  List<IncludedFile> includeFiles() throws IOException {
     List<IncludedFile> files = new ArrayList<>();
     for (Path path : options.includeFiles()) {
       byte[] bytes;
@@ -426,38 +366,21 @@ public final class Backup {
     return files;
   }
 
-  private static Map<Integer, List<Integer>> assignment(TopicDescription d) {
-    Map<Integer, List<Integer>> replicas = new TreeMap<>();
-    d.partitions()
-        .forEach(p -> replicas.put(p.partition(), p.replicas().stream().map(n -> n.id()).toList()));
-    return replicas;
-  }
-
-  /** A topic's readable non-default configs and the names of the sensitive ones. */
-  private record TopicConfigs(Map<String, String> values, List<String> sensitive) {}
-
-  private Map<String, TopicConfigs> topicConfigs(Admin admin, Set<String> names) {
-    List<ConfigResource> resources =
-        names.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
-    Map<ConfigResource, Config> described =
-        kafka.await(admin.describeConfigs(resources).all(), "describe topic configs");
-    Map<String, TopicConfigs> result = new HashMap<>();
-    described.forEach(
-        (resource, config) -> {
-          Map<String, String> values = new TreeMap<>();
-          List<String> sensitive = new ArrayList<>();
-          for (ConfigEntry e : config.entries()) {
-            if (e.source() != ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG) {
-              continue;
-            }
-            if (e.isSensitive() || e.value() == null) {
-              sensitive.add(e.name());
-            } else {
-              values.put(e.name(), e.value());
-            }
-          }
-          result.put(resource.name(), new TopicConfigs(values, sensitive));
-        });
-    return result;
+  /** The manifest of a snapshot taken at the cut. */
+  static SnapshotManifest manifest(
+      ClusterCut cut, String parentId, List<TopicSnapshot> topics, List<IncludedFile> files) {
+    Instant now = Instant.now();
+    return new SnapshotManifest(
+        SnapshotManifest.FORMAT_VERSION,
+        Repository.newSnapshotId(now),
+        now.toString(),
+        cut.time().toString(),
+        cut.clusterId(),
+        Version.get(),
+        parentId,
+        topics,
+        cut.groups(),
+        cut.cluster(),
+        files);
   }
 }

@@ -31,10 +31,17 @@ public final class Topics {
   }
 
   public static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+    return producer(bootstrap, Map.of());
+  }
+
+  /** A producer with settings of the test's own, such as a batch size. */
+  public static KafkaProducer<byte[], byte[]> producer(
+      String bootstrap, Map<String, String> settings) {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
     p.put("acks", "all");
     p.put("linger.ms", "5");
+    p.putAll(settings);
     return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
 

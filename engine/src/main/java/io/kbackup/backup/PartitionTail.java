@@ -1,0 +1,127 @@
+package io.kbackup.backup;
+
+import io.kbackup.repository.PartitionSnapshot;
+import io.kbackup.segment.BackupRecord;
+import io.kbackup.segment.SegmentInfo;
+import io.kbackup.segment.SegmentRanges;
+import io.kbackup.segment.SegmentWriter;
+import io.kbackup.segment.SegmentWriters;
+import io.kbackup.storage.Storage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * One partition of a continuous backup. Records read after the last snapshot go to an open segment.
+ * When a cut is pending, the segment is sealed at the cut's end offset: at the first record at or
+ * past it, or once the consumer's position reaches it. The next snapshot lists the last snapshot's
+ * segments and the sealed ones; records past the cut go on into a new segment.
+ */
+final class PartitionTail {
+
+  private final TopicPartition partition;
+  private final String topicId;
+  private final SegmentWriters writers;
+  private final Storage storage;
+
+  private PartitionSnapshot last;
+  private SegmentWriter writer;
+  private long unsealedRecords;
+  private long cutEnd = -1;
+  private List<SegmentInfo> sealed;
+  private long sealedRecords;
+
+  PartitionTail(
+      TopicPartition partition,
+      String topicId,
+      PartitionSnapshot last,
+      SegmentWriters writers,
+      Storage storage) {
+    this.partition = partition;
+    this.topicId = topicId;
+    this.last = last;
+    this.writers = writers;
+    this.storage = storage;
+    this.writer = writers.open(Backup.segmentPrefix(partition));
+  }
+
+  String topicId() {
+    return topicId;
+  }
+
+  /** Where reading goes on: the end of the last snapshot. */
+  long resumeAt() {
+    return last.endOffset();
+  }
+
+  void append(BackupRecord record) throws IOException {
+    if (cutPending() && record.offset() >= cutEnd) {
+      seal();
+    }
+    writer.append(record);
+    unsealedRecords++;
+  }
+
+  /**
+   * Marks the end offset of a new cut; false when the log no longer continues the last snapshot.
+   */
+  boolean cutAt(long endOffset) {
+    if (endOffset < last.endOffset()) {
+      return false;
+    }
+    cutEnd = endOffset;
+    sealed = null;
+    return true;
+  }
+
+  /** Seals the segment when the consumer has read everything before the cut. */
+  void positionIs(long position) throws IOException {
+    if (cutPending() && position >= cutEnd) {
+      seal();
+    }
+  }
+
+  boolean cutPending() {
+    return cutEnd >= 0 && sealed == null;
+  }
+
+  private void seal() throws IOException {
+    sealed = writer.finish();
+    sealedRecords = unsealedRecords;
+    unsealedRecords = 0;
+    writer = writers.open(Backup.segmentPrefix(partition));
+  }
+
+  /** The segments sealed at the cut; only after the cut is no longer pending. */
+  List<SegmentInfo> sealed() {
+    return sealed;
+  }
+
+  /**
+   * The partition as the next snapshot holds it, from the log start at the cut; it becomes the last
+   * snapshot this tail continues.
+   */
+  PartitionSnapshot commit(long startOffset) throws IOException {
+    List<SegmentInfo> segments = new ArrayList<>();
+    for (SegmentInfo s : last.segments()) {
+      if (s.lastOffset() >= startOffset) {
+        segments.add(s);
+      }
+    }
+    segments.addAll(sealed);
+    long count =
+        startOffset == last.startOffset()
+            ? last.recordCount() + sealedRecords
+            : SegmentRanges.cut(storage, segments, startOffset, cutEnd, null).recordCount();
+    last = new PartitionSnapshot(partition.partition(), startOffset, cutEnd, count, segments);
+    cutEnd = -1;
+    sealed = null;
+    return last;
+  }
+
+  /** Drops the open segment; what was stored of it is unreferenced and left to prune. */
+  void abort() {
+    writer.abort();
+  }
+}
