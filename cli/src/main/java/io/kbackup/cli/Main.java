@@ -78,7 +78,13 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    if (Stopping.requested()) {
+      System.out.flush();
+      System.err.flush();
+      Runtime.getRuntime().halt(code); // exit is blocked while the signal's hook waits for us
+    }
+    System.exit(code);
   }
 
   /** Runs a command line; returns its exit code. */

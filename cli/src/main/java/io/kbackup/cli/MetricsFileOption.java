@@ -5,6 +5,8 @@ import io.kbackup.drill.DrillResult;
 import io.kbackup.error.ExitCode;
 import io.kbackup.error.KbackupException;
 import io.kbackup.metrics.KbackupMetrics;
+import io.kbackup.metrics.KbackupMetrics.FileSystemSpace;
+import io.kbackup.metrics.KbackupMetrics.RepositorySize;
 import io.kbackup.metrics.MetricsText;
 import io.kbackup.repository.Repository;
 import io.kbackup.restore.RestoreResult;
@@ -12,7 +14,11 @@ import io.kbackup.verify.VerifyReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -20,10 +26,11 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * The {@code --metrics-file} option: after the command, success or failure, the metrics of its job
- * are written in node_exporter's textfile format. The metrics already in the file (of earlier runs,
- * of any job) are read first and kept, so counters keep counting and a failure keeps the time of
- * the last success. Commands hand their result over with one call; {@link #execute} around the
- * command records the run itself.
+ * are written in node_exporter's textfile format. The values already in the file (of earlier runs,
+ * of any job, also of jobs running alongside) are read when it is written and kept, so counters
+ * keep counting and a failure keeps the time of the last success. Commands hand their result over
+ * with one call; {@link #execute} around the command records the run itself. A continuous backup
+ * writes the file at each snapshot it commits.
  */
 final class MetricsFileOption {
 
@@ -36,62 +43,129 @@ final class MetricsFileOption {
               + " /var/lib/node_exporter/kbackup_backup.prom.")
   Path file;
 
-  private final KbackupMetrics metrics = new KbackupMetrics();
+  /** What this run changes, applied to the file's values as they are when it is written. */
+  private final List<Consumer<KbackupMetrics>> changes = new ArrayList<>();
+
   private String repository = "";
+  private Instant runStarted;
+  private boolean eachCommitRecorded;
+  private Instant repositoryMeasured;
 
   void backup(Repository r, BackupResult result) {
+    Instant now = Instant.now();
     record(
         () -> {
-          metrics.backup(repository, result, Instant.now());
-          metrics.repository(repository, r);
+          RepositorySize size = RepositorySize.measure(r);
+          return m -> {
+            m.backup(repository, result, now);
+            m.repository(repository, size);
+          };
         });
+  }
+
+  /**
+   * A snapshot of a continuous backup: its metrics are written at once, as for a backup run that
+   * just succeeded. The repository's size, which reads every manifest, is measured at most every 10
+   * minutes.
+   */
+  void committed(Repository r, BackupResult result) {
+    if (file == null) {
+      return;
+    }
+    Instant now = Instant.now();
+    boolean measure =
+        repositoryMeasured == null
+            || Duration.between(repositoryMeasured, now).compareTo(Duration.ofMinutes(10)) >= 0;
+    record(
+        () -> {
+          RepositorySize size = measure ? RepositorySize.measure(r) : null;
+          FileSystemSpace space = FileSystemSpace.of(r.storage());
+          return m -> {
+            m.backup(repository, result, now);
+            if (size != null) {
+              m.repository(repository, size);
+            } else {
+              m.fileSystem(repository, space);
+            }
+          };
+        });
+    if (measure) {
+      repositoryMeasured = now;
+    }
+    eachCommitRecorded = true;
+    try {
+      write("backup", now.minus(result.elapsed()), 0, true);
+    } catch (KbackupException e) {
+      LoggerFactory.getLogger(MetricsFileOption.class).warn(e.getMessage());
+    }
+    runStarted = now;
   }
 
   void restore(Repository r, RestoreResult result) {
     record(
         () -> {
-          metrics.restore(repository, result);
-          metrics.repository(repository, r);
+          RepositorySize size = RepositorySize.measure(r);
+          return m -> {
+            m.restore(repository, result);
+            m.repository(repository, size);
+          };
         });
   }
 
   /** A verification's report, and the test restore of level 3 when there was one. */
   void verify(RepositoryOption repo, VerifyReport report, DrillResult drill) {
+    Instant now = Instant.now();
     record(
         () -> {
-          metrics.verify(repository, report, Instant.now());
-          if (drill != null) {
-            metrics.drill(repository, drill, Instant.now());
-          }
+          FileSystemSpace space;
           try (var storage = repo.storage()) {
-            metrics.fileSystem(repository, storage);
+            space = FileSystemSpace.of(storage);
           }
+          return m -> {
+            m.verify(repository, report, now);
+            if (drill != null) {
+              m.drill(repository, drill, now);
+            }
+            m.fileSystem(repository, space);
+          };
         });
   }
 
   void drill(Repository r, DrillResult result) {
+    Instant now = Instant.now();
     record(
         () -> {
-          metrics.drill(repository, result, Instant.now());
-          metrics.repository(repository, r);
+          RepositorySize size = RepositorySize.measure(r);
+          return m -> {
+            m.drill(repository, result, now);
+            m.repository(repository, size);
+          };
         });
   }
 
   void copy(Repository from, long bytesSent) {
     record(
         () -> {
-          metrics.copy(repository, bytesSent);
-          metrics.repository(repository, from);
+          RepositorySize size = RepositorySize.measure(from);
+          return m -> {
+            m.copy(repository, bytesSent);
+            m.repository(repository, size);
+          };
         });
   }
 
   /** For forget and prune: the repository's size and snapshots after the change. */
   void repository(Repository r) {
-    record(() -> metrics.repository(repository, r));
+    record(
+        () -> {
+          RepositorySize size = RepositorySize.measure(r);
+          return m -> m.repository(repository, size);
+        });
   }
 
+  /** Measures what the metrics need now, while the repository is open; sets them when written. */
   private interface Recording {
-    void run() throws IOException;
+    Consumer<KbackupMetrics> measure() throws IOException;
   }
 
   /** Metrics are gathered only with --metrics-file, and never fail the command: a gap is logged. */
@@ -100,7 +174,7 @@ final class MetricsFileOption {
       return;
     }
     try {
-      recording.run();
+      changes.add(recording.measure());
     } catch (IOException | RuntimeException e) {
       LoggerFactory.getLogger(MetricsFileOption.class)
           .warn("some metrics could not be gathered: {}", e.toString());
@@ -136,7 +210,7 @@ final class MetricsFileOption {
     } catch (KbackupException e) {
       throw new CommandLine.ExecutionException(commandLine, e.getMessage(), e);
     }
-    Instant start = Instant.now();
+    option.runStarted = Instant.now();
     int code;
     try {
       code = command.execute(parseResult);
@@ -144,14 +218,14 @@ final class MetricsFileOption {
       Throwable cause = e.getCause();
       int failed = cause instanceof KbackupException k ? k.exitCode() : ExitCode.FAILED;
       try {
-        option.write(spec.name(), start, failed);
+        option.write(spec.name(), option.runStarted, failed, false);
       } catch (KbackupException notWritten) {
         e.addSuppressed(notWritten);
       }
       throw e;
     }
     try {
-      option.write(spec.name(), start, code);
+      option.write(spec.name(), option.runStarted, code, false);
     } catch (KbackupException e) {
       throw new CommandLine.ExecutionException(commandLine, e.getMessage(), e);
     }
@@ -163,6 +237,7 @@ final class MetricsFileOption {
     return repo == null ? "" : repo.replaceFirst("^([a-z0-9+.-]+://)[^/@]*@", "$1");
   }
 
+  /** Checks at the start that the file can be written, and read when it exists. */
   private void load() {
     Path dir = file.toAbsolutePath().getParent();
     if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)) {
@@ -176,7 +251,7 @@ final class MetricsFileOption {
               + " /var/lib/node_exporter/kbackup_backup.prom");
     }
     try {
-      metrics.load(MetricsText.read(file));
+      MetricsText.read(file);
     } catch (IOException e) {
       throw KbackupException.usage(
           "--metrics-file " + file + " cannot be read: " + e.getMessage(),
@@ -184,10 +259,22 @@ final class MetricsFileOption {
     }
   }
 
-  private void write(String job, Instant start, int exitCode) {
-    metrics.jobFinished(job, repository, start, Instant.now(), exitCode);
+  /**
+   * Applies this run's changes to the file's values, and the end of a run: each snapshot of a
+   * continuous backup counts as a run, so its end counts only when it failed.
+   */
+  private void write(String job, Instant start, int exitCode, boolean snapshotCommitted) {
+    Instant end = Instant.now();
     try {
-      MetricsText.writeAtomically(file, metrics.text());
+      MetricsFile.update(
+          file,
+          m -> {
+            changes.forEach(c -> c.accept(m));
+            if (snapshotCommitted || !eachCommitRecorded || exitCode != 0) {
+              m.jobFinished(job, repository, start, end, exitCode);
+            }
+          });
+      changes.clear();
     } catch (IOException e) {
       throw KbackupException.failed(
           "cannot write the metrics file " + file + ": " + e.getMessage(),

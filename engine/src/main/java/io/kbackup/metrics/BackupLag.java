@@ -38,6 +38,13 @@ public final class BackupLag {
   public static List<TopicLag> refresh(
       KbackupMetrics metrics, String repository, Repository r, KafkaConnection kafka, Instant now)
       throws IOException {
+    List<TopicLag> lags = measure(r, kafka);
+    lags.forEach(l -> metrics.backupLag(repository, l.topic(), l.records(), l.cut(), now));
+    return lags;
+  }
+
+  /** Measures the lag of every topic that a snapshot of this cluster holds and still exists. */
+  public static List<TopicLag> measure(Repository r, KafkaConnection kafka) throws IOException {
     try (Admin admin = kafka.admin()) {
       String clusterId = kafka.clusterId(admin);
       // the newest snapshot holding each topic: snapshots may select different topics
@@ -73,9 +80,7 @@ public final class BackupLag {
       List<TopicLag> result = new ArrayList<>();
       for (String topic : newest.keySet()) {
         if (lag.containsKey(topic)) {
-          TopicLag l = new TopicLag(topic, lag.get(topic), cuts.get(topic));
-          metrics.backupLag(repository, topic, l.records(), l.cut(), now);
-          result.add(l);
+          result.add(new TopicLag(topic, lag.get(topic), cuts.get(topic)));
         }
       }
       return result;

@@ -183,43 +183,68 @@ public final class KbackupMetrics {
     bytesWritten.labelValues(repository, "copy").inc(bytesSent);
   }
 
+  /** What a repository holds, measured once so that it can be set later without reading again. */
+  public record RepositorySize(
+      long storedBytes, int snapshots, Set<String> topics, FileSystemSpace space) {
+
+    /** Reads every snapshot manifest. */
+    public static RepositorySize measure(Repository r) throws IOException {
+      Map<String, Long> objects = new HashMap<>();
+      Set<String> topics = new java.util.HashSet<>();
+      List<SnapshotManifest> all = r.snapshots();
+      for (SnapshotManifest s : all) {
+        s.topics().forEach(t -> topics.add(t.name()));
+        s.topics().stream()
+            .flatMap(t -> t.partitions().stream())
+            .flatMap(p -> p.segments().stream())
+            .forEach(seg -> objects.put(seg.key(), seg.size() + seg.indexSize()));
+        s.files().forEach(f -> objects.put(f.key(), f.size()));
+      }
+      long stored = objects.values().stream().mapToLong(x -> x).sum();
+      return new RepositorySize(stored, all.size(), topics, FileSystemSpace.of(r.storage()));
+    }
+  }
+
+  /** Free and total bytes of a local repository's file system; null for object storage. */
+  public record FileSystemSpace(long free, long total) {
+
+    public static FileSystemSpace of(io.kbackup.storage.Storage storage) throws IOException {
+      if (storage instanceof FileSystemStorage fs) {
+        Path root = fs.root();
+        while (root != null && !Files.exists(root)) {
+          root = root.getParent();
+        }
+        if (root != null) {
+          FileStore store = Files.getFileStore(root);
+          return new FileSystemSpace(store.getUsableSpace(), store.getTotalSpace());
+        }
+      }
+      return null;
+    }
+  }
+
   /**
    * The repository's size and snapshot count, and for a local repository the free space of its file
    * system. Reads every snapshot manifest.
    */
   public void repository(String repository, Repository r) throws IOException {
-    Map<String, Long> objects = new HashMap<>();
-    Set<String> topics = new java.util.HashSet<>();
-    List<SnapshotManifest> all = r.snapshots();
-    for (SnapshotManifest s : all) {
-      s.topics().forEach(t -> topics.add(t.name()));
-      s.topics().stream()
-          .flatMap(t -> t.partitions().stream())
-          .flatMap(p -> p.segments().stream())
-          .forEach(seg -> objects.put(seg.key(), seg.size() + seg.indexSize()));
-      s.files().forEach(f -> objects.put(f.key(), f.size()));
-    }
-    storedBytes.labelValues(repository).set(objects.values().stream().mapToLong(x -> x).sum());
-    snapshots.labelValues(repository).set(all.size());
-    // a topic no snapshot holds any more (forgotten) has no recovery point to alert on
-    for (Gauge perTopic : List.of(lagRecords, lagSeconds, cutTime)) {
-      perTopic.removeIf(l -> l.get(0).equals(repository) && !topics.contains(l.get(1)));
-    }
-    fileSystem(repository, r.storage());
+    repository(repository, RepositorySize.measure(r));
   }
 
-  /** Free and total bytes of a local repository's file system; nothing for object storage. */
-  public void fileSystem(String repository, io.kbackup.storage.Storage storage) throws IOException {
-    if (storage instanceof FileSystemStorage fs) {
-      Path root = fs.root();
-      while (root != null && !Files.exists(root)) {
-        root = root.getParent();
-      }
-      if (root != null) {
-        FileStore store = Files.getFileStore(root);
-        freeBytes.labelValues(repository).set(store.getUsableSpace());
-        sizeBytes.labelValues(repository).set(store.getTotalSpace());
-      }
+  public void repository(String repository, RepositorySize size) {
+    storedBytes.labelValues(repository).set(size.storedBytes());
+    snapshots.labelValues(repository).set(size.snapshots());
+    // a topic no snapshot holds any more (forgotten) has no recovery point to alert on
+    for (Gauge perTopic : List.of(lagRecords, lagSeconds, cutTime)) {
+      perTopic.removeIf(l -> l.get(0).equals(repository) && !size.topics().contains(l.get(1)));
+    }
+    fileSystem(repository, size.space());
+  }
+
+  public void fileSystem(String repository, FileSystemSpace space) {
+    if (space != null) {
+      freeBytes.labelValues(repository).set(space.free());
+      sizeBytes.labelValues(repository).set(space.total());
     }
   }
 
