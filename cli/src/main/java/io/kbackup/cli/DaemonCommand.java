@@ -4,22 +4,22 @@ import io.kbackup.error.KbackupException;
 import io.kbackup.schedule.Schedule;
 import io.kbackup.schedule.Scheduler;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Runs the jobs of a config file on their schedules until stopped. SIGTERM (or Ctrl-C) lets the
- * running job finish and commit, then the daemon exits with 0.
+ * Runs the jobs of a config file on their schedules, and continuous backups all the time, until
+ * stopped. SIGTERM (or Ctrl-C) lets the running job finish and commit, and continuous backups
+ * commit what they read; then the daemon exits with 0.
  */
 @Command(
     name = "daemon",
@@ -47,10 +47,21 @@ final class DaemonCommand implements Callable<Integer> {
     DaemonConfig parsed = DaemonConfig.read(config, System::getenv);
     PrintWriter out = spec.commandLine().getOut();
     List<Scheduler.Job> jobs = new ArrayList<>();
+    List<ContinuousJob> continuous = new ArrayList<>();
     for (DaemonConfig.JobConfig job : parsed.jobs()) {
-      Schedule schedule = Schedule.parse(job.schedule(), "job " + job.name() + " schedule");
       checkOptions(job);
-      jobs.add(new Scheduler.Job(job.name(), schedule, () -> runJob(job, out)));
+      JobOutput output = new JobOutput(out, job.name());
+      if (job.continuous()) {
+        continuous.add(new ContinuousJob(job.name(), () -> runJob(job, output), output));
+        out.println("job " + job.name() + ": kbackup backup --continuous, runs all the time");
+        continue;
+      }
+      Schedule schedule = Schedule.parse(job.schedule(), "job " + job.name() + " schedule");
+      IntSupplier run =
+          job.needsRepositoryAlone()
+              ? () -> runAlone(job, output, continuous)
+              : () -> runJob(job, output);
+      jobs.add(new Scheduler.Job(job.name(), schedule, run));
       out.println(
           "job "
               + job.name()
@@ -78,31 +89,26 @@ final class DaemonCommand implements Callable<Integer> {
       out.flush();
     }
     Scheduler scheduler = Scheduler.onSystemClock(jobs);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook =
-        new Thread(
-            () -> {
-              scheduler.stop();
-              try {
-                if (stopped.await(10, TimeUnit.MINUTES)) { // the running job commits first
-                  Runtime.getRuntime().halt(0); // a clean stop, whatever the signal
-                }
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            "kbackup-daemon-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
     try {
-      scheduler.run(Integer.MAX_VALUE, run -> {});
-      out.println(Instant.now() + " stopped; no job was running");
-      out.flush();
-      return 0;
+      return Stopping.gracefully(
+          scheduler::stop,
+          () -> {
+            continuous.forEach(ContinuousJob::start);
+            if (!jobs.isEmpty()) {
+              scheduler.run(Integer.MAX_VALUE, run -> {});
+            }
+            // the continuous jobs end only when the daemon is stopped
+            for (ContinuousJob job : continuous) {
+              job.join();
+            }
+            out.println(Instant.now() + " stopped");
+            out.flush();
+            return 0;
+          });
     } finally {
       if (endpoint != null) {
         endpoint.close();
       }
-      stopped.countDown();
     }
   }
 
@@ -119,31 +125,30 @@ final class DaemonCommand implements Callable<Integer> {
     }
   }
 
-  /** Runs one job in this process, its output lines marked with the time and the job's name. */
-  private static int runJob(DaemonConfig.JobConfig job, PrintWriter out) {
-    StringWriter jobOut = new StringWriter();
-    StringWriter jobErr = new StringWriter();
+  /**
+   * Runs a job that holds the repository alone once the continuous backups have committed and
+   * ended.
+   */
+  private static int runAlone(
+      DaemonConfig.JobConfig job, JobOutput output, List<ContinuousJob> continuous) {
+    int[] code = new int[1];
+    Stopping.pausingContinuousBackups(
+        () -> {
+          continuous.forEach(ContinuousJob::awaitEnded);
+          code[0] = runJob(job, output);
+        });
+    return code[0];
+  }
+
+  /** Runs one job in this process, its output passed on line by line as it prints it. */
+  private static int runJob(DaemonConfig.JobConfig job, JobOutput output) {
     Instant started = Instant.now();
-    int code =
-        Main.run(
-            job.args().toArray(String[]::new),
-            new PrintWriter(jobOut, true),
-            new PrintWriter(jobErr, true));
-    synchronized (out) {
-      String prefix = started + " [" + job.name() + "] ";
-      jobOut.toString().lines().forEach(l -> out.println(prefix + l));
-      jobErr.toString().lines().forEach(l -> out.println(prefix + l));
-      out.println(
-          Instant.now()
-              + " ["
-              + job.name()
-              + "] exit "
-              + code
-              + " after "
-              + java.time.Duration.between(started, Instant.now()).toMillis()
-              + " ms");
-      out.flush();
-    }
+    PrintWriter lines = new PrintWriter(output, true);
+    int code = Main.run(job.args().toArray(String[]::new), lines, lines);
+    lines.flush();
+    output.close();
+    output.note(
+        "exit " + code + " after " + Duration.between(started, Instant.now()).toMillis() + " ms");
     return code;
   }
 }

@@ -19,8 +19,10 @@ import java.util.regex.Pattern;
 /**
  * The daemon's YAML config: the repository, the cluster, and jobs, each a kbackup command with a
  * schedule and the command's own options written as on the command line, so that every option has
- * its config-file twin. {@code ${NAME}} in any value is replaced by that environment variable,
- * which keeps secrets out of the file.
+ * its config-file twin. A backup job with the schedule {@code continuous} runs all the time (see
+ * {@code backup --continuous}). With a cluster and metrics, a {@code lag} job refreshes the backup
+ * lag every minute unless the config has one. {@code ${NAME}} in any value is replaced by that
+ * environment variable, which keeps secrets out of the file.
  *
  * <pre>
  * repository:
@@ -30,7 +32,8 @@ import java.util.regex.Pattern;
  *   bootstrapServers: broker1:9092
  *   commandConfig: /etc/kbackup/client.properties
  * jobs:
- *   - {name: hourly, command: backup, schedule: "0 * * * *", options: {--topics: "orders|payments"}}
+ *   - {name: tail, command: backup, schedule: continuous, options: {--commit-every: 30s}}
+ *   - {name: weekly-full, command: backup, schedule: "0 3 * * 0", options: {--full: true}}
  *   - {name: nightly, command: forget, schedule: "30 2 * * *", options: {--keep-daily: 7, --prune: true}}
  * metrics: {listen: 127.0.0.1:9404, file: /var/lib/kbackup/metrics.prom}
  * </pre>
@@ -38,13 +41,29 @@ import java.util.regex.Pattern;
 record DaemonConfig(List<JobConfig> jobs, String metricsListen, Path metricsFile) {
 
   /** One job: the command line it runs, ready to parse, and its schedule. */
-  record JobConfig(String name, String schedule, List<String> args) {}
+  record JobConfig(String name, String schedule, List<String> args) {
+
+    /** A backup that runs all the time, committing as its options say, instead of on a schedule. */
+    boolean continuous() {
+      return CONTINUOUS.equals(schedule);
+    }
+
+    /** Forget and prune hold the repository alone: continuous backups end while they run. */
+    boolean needsRepositoryAlone() {
+      return args.get(0).equals("forget") || args.get(0).equals("prune");
+    }
+  }
+
+  static final String CONTINUOUS = "continuous";
+
+  /** How often the daemon refreshes the backup lag metrics when it has a cluster and metrics. */
+  static final String LAG_SCHEDULE = "every 1m";
 
   /** Commands that talk to the cluster get its options. */
-  private static final Set<String> CLUSTER_COMMANDS = Set.of("backup", "drill");
+  private static final Set<String> CLUSTER_COMMANDS = Set.of("backup", "drill", "lag");
 
   private static final Set<String> COMMANDS =
-      Set.of("backup", "verify", "drill", "forget", "prune", "copy");
+      Set.of("backup", "verify", "drill", "forget", "prune", "copy", "lag");
 
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
 
@@ -136,9 +155,25 @@ record DaemonConfig(List<JobConfig> jobs, String metricsListen, Path metricsFile
       }
       String name =
           job.has("name") ? text(job.get("name"), where + ".name", env) : command + "-" + i;
-      result.add(
-          new JobConfig(
-              name, text(required(job, "schedule", where + "."), where + ".schedule", env), args));
+      String schedule = text(required(job, "schedule", where + "."), where + ".schedule", env);
+      if (CONTINUOUS.equals(schedule)) {
+        if (!command.equals("backup")) {
+          throw KbackupException.usage(
+              where + ".schedule: only a backup job can be continuous",
+              "give " + command + " a cron schedule or one like 'every 1h'");
+        }
+        args.add("--continuous");
+      }
+      result.add(new JobConfig(name, schedule, args));
+    }
+    boolean lagJob = result.stream().anyMatch(j -> j.args().get(0).equals("lag"));
+    if (metricsFile != null && !clusterArgs.isEmpty() && !lagJob) {
+      // the lag in records keeps rising between backups, not only at their end
+      List<String> args = new ArrayList<>(List.of("lag", "--quiet"));
+      args.addAll(repoArgs);
+      args.addAll(clusterArgs);
+      args.addAll(List.of("--metrics-file", metricsFile.toString()));
+      result.add(new JobConfig("lag", LAG_SCHEDULE, args));
     }
     return new DaemonConfig(result, listen, metricsFile);
   }

@@ -37,6 +37,7 @@ import picocli.CommandLine.ScopeType;
       DaemonCommand.class,
       UnlockCommand.class,
       DoctorCommand.class,
+      LagCommand.class,
       EstimateCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class

@@ -4,6 +4,7 @@ import io.kbackup.backup.BackupResult;
 import io.kbackup.drill.DrillResult;
 import io.kbackup.error.ExitCode;
 import io.kbackup.error.KbackupException;
+import io.kbackup.metrics.BackupLag;
 import io.kbackup.metrics.KbackupMetrics;
 import io.kbackup.metrics.KbackupMetrics.FileSystemSpace;
 import io.kbackup.metrics.KbackupMetrics.RepositorySize;
@@ -152,6 +153,13 @@ final class MetricsFileOption {
             m.repository(repository, size);
           };
         });
+  }
+
+  /** The backup lag of each topic, measured against the cluster. */
+  void lag(List<BackupLag.TopicLag> lags, Instant now) {
+    record(
+        () ->
+            m -> lags.forEach(l -> m.backupLag(repository, l.topic(), l.records(), l.cut(), now)));
   }
 
   /** For forget and prune: the repository's size and snapshots after the change. */

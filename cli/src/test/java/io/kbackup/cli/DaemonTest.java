@@ -24,7 +24,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The daemon keeps the recovery point bounded while producers write, and stops cleanly. */
+/**
+ * The daemon keeps the recovery point bounded with a continuous backup while producers write, lets
+ * forget and prune run alone, and stops cleanly.
+ */
 class DaemonTest {
 
   @Test
@@ -48,12 +51,12 @@ class DaemonTest {
             + "jobs:\n"
             + "  - name: continuous\n"
             + "    command: backup\n"
-            + "    schedule: every 2s\n"
-            + "    options: {--topics: dmn-seq}\n"
-            + "  - name: nightly\n"
+            + "    schedule: continuous\n"
+            + "    options: {--topics: dmn-seq, --commit-every: 2s}\n"
+            + "  - name: retention\n"
             + "    command: forget\n"
-            + "    schedule: \"30 2 * * *\"\n"
-            + "    options: {--keep-last: 100, --prune: true}\n"
+            + "    schedule: every 6s\n"
+            + "    options: {--keep-last: 1000, --prune: true}\n"
             + "metrics:\n"
             + "  listen: 127.0.0.1:0\n"
             + "  file: "
@@ -139,7 +142,11 @@ class DaemonTest {
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).isZero();
     String log = Files.readString(dir.resolve("daemon.log"));
-    assertThat(log).contains("job continuous: kbackup backup, every 2s, next at ");
+    assertThat(log).contains("job continuous: kbackup backup --continuous, runs all the time");
+    assertThat(log).contains("job lag: kbackup lag, every 60s, next at ");
+    // forget ran with the repository to itself: the continuous backup ended for it, then went on
+    assertThat(log).contains("[retention] exit 0 after ");
+    assertThat(log).doesNotContain("[retention] exit 11");
     assertThat(log).contains("[continuous] exit 0 after ");
     assertThat(repo.storage().list("locks/")).isEmpty();
   }
@@ -168,6 +175,12 @@ class DaemonTest {
         CliRunner.run("daemon", "--config", config.toString(), "--check"),
         2,
         "job p: Unknown options: '--gracefully'");
+    Files.writeString(
+        config, "repository: {url: /tmp/x}\njobs:\n  - {command: prune, schedule: continuous}\n");
+    assertOneClearError(
+        CliRunner.run("daemon", "--config", config.toString(), "--check"),
+        2,
+        "jobs[0].schedule: only a backup job can be continuous");
     Files.writeString(
         config, "repository: {url: /tmp/x}\njobs:\n  - {command: prune, schedule: hourly}\n");
     assertOneClearError(
