@@ -12,7 +12,6 @@ import io.kbackup.repository.TopicSnapshot;
 import io.kbackup.repository.lock.LockKind;
 import io.kbackup.repository.lock.RepositoryLock;
 import io.kbackup.segment.BackupRecord;
-import io.kbackup.segment.SegmentInfo;
 import io.kbackup.segment.SegmentWriters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,6 +52,11 @@ public final class ContinuousBackup {
     }
   }
 
+  /**
+   * Small segments a partition lists before a long one replaces them (see {@link PartitionTail}).
+   */
+  static final int CONSOLIDATE_AFTER = 32;
+
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration CUT_LIMIT = Duration.ofMinutes(5);
   private static final Logger log = LoggerFactory.getLogger(ContinuousBackup.class);
@@ -61,15 +65,26 @@ public final class ContinuousBackup {
   private final KafkaConnection kafka;
   private final BackupOptions options;
   private final Trigger trigger;
+  private final int consolidateAfter;
 
   private Progress progress = Progress.NONE;
 
   public ContinuousBackup(
       Repository repository, KafkaConnection kafka, BackupOptions options, Trigger trigger) {
+    this(repository, kafka, options, trigger, CONSOLIDATE_AFTER);
+  }
+
+  ContinuousBackup(
+      Repository repository,
+      KafkaConnection kafka,
+      BackupOptions options,
+      Trigger trigger,
+      int consolidateAfter) {
     this.repository = repository;
     this.kafka = kafka;
     this.options = options;
     this.trigger = trigger;
+    this.consolidateAfter = consolidateAfter;
   }
 
   /** Reports the records of the first snapshot as they are read. */
@@ -113,11 +128,14 @@ public final class ContinuousBackup {
             new SegmentWriters(
                 repository.storage(),
                 repository.config().segmentSettings(),
-                Math.max(1, base.partitionCount()))) {
+                2 * Math.max(1, base.partitionCount()))) {
       for (TopicSnapshot t : base.topics()) {
         for (PartitionSnapshot p : t.partitions()) {
           TopicPartition tp = new TopicPartition(t.name(), p.partition());
-          tails.put(tp, new PartitionTail(tp, t.topicId(), p, writers, repository.storage()));
+          tails.put(
+              tp,
+              new PartitionTail(
+                  tp, t.topicId(), p, writers, repository.storage(), consolidateAfter));
         }
       }
       consumer.assign(tails.keySet());
@@ -201,11 +219,7 @@ public final class ContinuousBackup {
       Map<TopicPartition, PartitionTail> tails,
       Reading reading)
       throws IOException {
-    for (PartitionTail tail : tails.values()) {
-      for (SegmentInfo s : tail.sealed()) {
-        reading.stored(s.size() + s.indexSize());
-      }
-    }
+    tails.values().forEach(tail -> reading.stored(tail.sealedBytes()));
     List<IncludedFile> files = new Backup(repository, kafka, options).includeFiles();
     List<TopicSnapshot> topics =
         cut.topicSnapshots(

@@ -24,6 +24,7 @@ final class PartitionTail {
   private final String topicId;
   private final SegmentWriters writers;
   private final Storage storage;
+  private final int consolidateAfter;
 
   private PartitionSnapshot last;
   private SegmentWriter writer;
@@ -32,18 +33,29 @@ final class PartitionTail {
   private List<SegmentInfo> sealed;
   private long sealedRecords;
 
+  /** The long segment: every record from {@code longFrom} on. */
+  private SegmentWriter longWriter;
+
+  private long longFrom;
+  private int smallSinceLong;
+  private List<SegmentInfo> longSealed;
+
   PartitionTail(
       TopicPartition partition,
       String topicId,
       PartitionSnapshot last,
       SegmentWriters writers,
-      Storage storage) {
+      Storage storage,
+      int consolidateAfter) {
     this.partition = partition;
     this.topicId = topicId;
     this.last = last;
     this.writers = writers;
     this.storage = storage;
+    this.consolidateAfter = consolidateAfter;
     this.writer = writers.open(Backup.segmentPrefix(partition));
+    this.longWriter = writers.open(Backup.segmentPrefix(partition));
+    this.longFrom = last.endOffset();
   }
 
   String topicId() {
@@ -60,6 +72,7 @@ final class PartitionTail {
       seal();
     }
     writer.append(record);
+    longWriter.append(record);
     unsealedRecords++;
   }
 
@@ -91,11 +104,20 @@ final class PartitionTail {
     sealedRecords = unsealedRecords;
     unsealedRecords = 0;
     writer = writers.open(Backup.segmentPrefix(partition));
+    smallSinceLong += sealed.size();
+    if (smallSinceLong >= consolidateAfter) {
+      longSealed = longWriter.finish();
+      longWriter = writers.open(Backup.segmentPrefix(partition));
+    }
   }
 
-  /** The segments sealed at the cut; only after the cut is no longer pending. */
-  List<SegmentInfo> sealed() {
-    return sealed;
+  /** Bytes of the segments sealed at the cut; only after the cut is no longer pending. */
+  long sealedBytes() {
+    List<SegmentInfo> all = new ArrayList<>(sealed);
+    if (longSealed != null) {
+      all.addAll(longSealed);
+    }
+    return all.stream().mapToLong(s -> s.size() + s.indexSize()).sum();
   }
 
   /**
@@ -105,11 +127,19 @@ final class PartitionTail {
   PartitionSnapshot commit(long startOffset) throws IOException {
     List<SegmentInfo> segments = new ArrayList<>();
     for (SegmentInfo s : last.segments()) {
-      if (s.lastOffset() >= startOffset) {
+      boolean replaced = longSealed != null && s.firstOffset() >= longFrom;
+      if (s.lastOffset() >= startOffset && !replaced) {
         segments.add(s);
       }
     }
-    segments.addAll(sealed);
+    if (longSealed != null) {
+      segments.addAll(longSealed);
+      longSealed = null;
+      longFrom = cutEnd;
+      smallSinceLong = 0;
+    } else {
+      segments.addAll(sealed);
+    }
     long count =
         startOffset == last.startOffset()
             ? last.recordCount() + sealedRecords
@@ -123,5 +153,6 @@ final class PartitionTail {
   /** Drops the open segment; what was stored of it is unreferenced and left to prune. */
   void abort() {
     writer.abort();
+    longWriter.abort();
   }
 }

@@ -50,12 +50,18 @@ class ContinuousBackupTest {
     final CompletableFuture<Void> done = new CompletableFuture<>();
 
     Running(Repository repo, String topics, ContinuousBackup.Trigger trigger) {
+      this(repo, topics, trigger, ContinuousBackup.CONSOLIDATE_AFTER);
+    }
+
+    Running(
+        Repository repo, String topics, ContinuousBackup.Trigger trigger, int consolidateAfter) {
       ContinuousBackup backup =
           new ContinuousBackup(
               repo,
               KafkaConnection.of(kafka.bootstrapServers()),
               new BackupOptions(TopicSelector.of(topics, null), false),
-              trigger);
+              trigger,
+              consolidateAfter);
       Thread t =
           new Thread(
               () -> {
@@ -245,6 +251,39 @@ class ContinuousBackupTest {
       assertHolds(repo, running.last(), topic, sent);
       assertThat(repo.snapshots()).hasSize(6);
     }
+  }
+
+  @Test
+  void smallSegmentsAreReplacedByOneLongSegmentEveryFewSnapshots(@TempDir Path dir)
+      throws Exception {
+    String topic = "continuous-consolidate";
+    Topics.create(kafka.bootstrapServers(), topic, 1);
+    Repository repo =
+        Repository.init(
+            new FileSystemStorage(dir), new SegmentSettings(Codec.NONE, 0, 4096, 4 << 20));
+    List<Integer> sent = new ArrayList<>();
+    try (Running running =
+            new Running(repo, topic, new ContinuousBackup.Trigger(Duration.ofHours(1), 20_000), 3);
+        KafkaProducer<byte[], byte[]> producer =
+            Topics.producer(
+                kafka.bootstrapServers(), Map.of("linger.ms", "60000", "batch.size", "1000000"))) {
+      running.awaitCommits(1);
+      for (int burst = 1; burst <= 10; burst++) {
+        sendAtOnce(producer, topic, sent, 25);
+        running.awaitCommits(1 + burst);
+        assertHolds(repo, running.last(), topic, sent);
+        // bursts 1-3, 4-6 and 7-9 each end up in one long segment; the rest are small ones
+        int segments = SnapshotRecords.partition(running.last(), topic, 0).segments().size();
+        assertThat(segments).as("after burst " + burst).isEqualTo(burst / 3 + burst % 3);
+      }
+      running.stopAndWait();
+    }
+    // every snapshot, with small or long segments, still holds exactly its records
+    var report =
+        new io.kbackup.verify.Verifier(repo.storage())
+            .run(new io.kbackup.verify.VerifyOptions(null, 2, null));
+    assertThat(report.snapshots()).hasSize(12);
+    assertThat(report.problems()).isEmpty();
   }
 
   @Test
