@@ -109,8 +109,8 @@ class DaemonTest {
     }
     assertThat(repo.latestSnapshot().orElseThrow().recordCount()).isEqualTo(produced);
     assertThat(repo.snapshots().size()).isGreaterThanOrEqualTo(4);
-    // the recovery point: interval 2 s plus a backup of about a second, with slack for 2 cores
-    assertThat(worstLag).as("worst lag in ms").isLessThan(8_000);
+    // the recovery point: --commit-every 2s plus a commit (2.2 s seen), with slack for 2 cores
+    assertThat(worstLag).as("worst lag in ms").isLessThan(5_000);
 
     // the daemon serves the metrics its jobs keep
     String started = Files.readString(dir.resolve("daemon.log"));
