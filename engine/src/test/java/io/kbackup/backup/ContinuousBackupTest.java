@@ -287,6 +287,62 @@ class ContinuousBackupTest {
   }
 
   @Test
+  void transactionsAreCutAtTheLastStableOffsetAndAbortedRecordsLeftOut(@TempDir Path dir)
+      throws Exception {
+    String topic = "continuous-tx";
+    Topics.create(kafka.bootstrapServers(), topic, 1);
+    Repository repo = repository(dir);
+    try (Running running =
+            new Running(
+                repo, topic, new ContinuousBackup.Trigger(Duration.ofMillis(300), Long.MAX_VALUE));
+        KafkaProducer<byte[], byte[]> producer =
+            Topics.producer(
+                kafka.bootstrapServers(), Map.of("transactional.id", "continuous-tx-test"))) {
+      producer.initTransactions();
+      running.awaitCommits(1);
+      transaction(producer, topic, 0, 5, true); // offsets 0-4, marker 5
+      transaction(producer, topic, 5, 3, false); // 6-8 aborted, marker 9
+      producer.beginTransaction();
+      for (int i = 8; i < 12; i++) {
+        producer.send(new ProducerRecord<>(topic, 0, ("k" + i).getBytes(), value(i, 10)));
+      }
+      producer.flush(); // 10-13, still open
+      int seen = running.commits.size();
+      running.awaitCommits(seen + 2);
+      SnapshotManifest open = running.last();
+      assertThat(SnapshotRecords.partition(open, topic, 0).endOffset()).isEqualTo(10);
+      assertHolds(repo, open, topic, List.of(0, 1, 2, 3, 4));
+      producer.commitTransaction(); // marker 14
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (SnapshotRecords.partition(running.last(), topic, 0).endOffset() < 15) {
+        assertThat(System.nanoTime()).isLessThan(deadline);
+        Thread.sleep(50);
+      }
+      running.stopAndWait();
+      List<BackupRecord> records = SnapshotRecords.read(repo, running.last(), topic, 0);
+      assertThat(records.stream().map(BackupRecord::offset))
+          .containsExactly(0L, 1L, 2L, 3L, 4L, 10L, 11L, 12L, 13L);
+      assertThat(records.stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)))
+          .containsExactly("k0", "k1", "k2", "k3", "k4", "k8", "k9", "k10", "k11");
+      assertThat(SnapshotRecords.partition(running.last(), topic, 0).recordCount()).isEqualTo(9);
+    }
+  }
+
+  private static void transaction(
+      KafkaProducer<byte[], byte[]> producer, String topic, int from, int count, boolean commit) {
+    producer.beginTransaction();
+    for (int i = from; i < from + count; i++) {
+      producer.send(new ProducerRecord<>(topic, 0, ("k" + i).getBytes(), value(i, 10)));
+    }
+    if (commit) {
+      producer.commitTransaction();
+    } else {
+      producer.flush();
+      producer.abortTransaction();
+    }
+  }
+
+  @Test
   void aTopicCreatedWhileTailingIsInTheNextSnapshots(@TempDir Path dir) throws Exception {
     String topic = "continuous-new-a";
     Topics.create(kafka.bootstrapServers(), topic, 1);
