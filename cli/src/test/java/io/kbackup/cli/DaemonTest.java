@@ -129,6 +129,9 @@ class DaemonTest {
     assertThat(metrics)
         .contains(
             "kbackup_last_run_success{operation=\"backup\",repository=\"" + repoDir + "\"} 1");
+    io.kbackup.metrics.Promtool.Result check =
+        io.kbackup.metrics.Promtool.run(metrics, "check", "metrics");
+    assertThat(check.exitCode()).as(check.output()).isZero();
     assertThat(
             http.send(
                     java.net.http.HttpRequest.newBuilder(

@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
  * Runs Prometheus' promtool: from the system property {@code promtool}, the PATH, or where {@code
  * .ci/install-promtool} puts it. A missing promtool fails the test, never skips it.
  */
-final class Promtool {
+public final class Promtool {
 
-  record Result(int exitCode, String output) {}
+  public record Result(int exitCode, String output) {}
 
   /** The project's root, whose ops/ holds the alert rules and the dashboard. */
   static Path projectRoot() {
@@ -44,7 +44,7 @@ final class Promtool {
   }
 
   /** Runs promtool with the arguments, feeding it {@code stdin} when not null. */
-  static Result run(String stdin, String... args) throws IOException, InterruptedException {
+  public static Result run(String stdin, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(binary().toString());
     command.addAll(List.of(args));
