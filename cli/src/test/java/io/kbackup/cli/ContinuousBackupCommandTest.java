@@ -13,11 +13,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,11 +47,7 @@ class ContinuousBackupCommandTest {
             metrics.toString());
     Repository repo = Repository.open(new FileSystemStorage(repoDir));
     int produced = 0;
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(
-            Map.<String, Object>of("bootstrap.servers", b, "acks", "all"),
-            new ByteArraySerializer(),
-            new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer = TestTopics.producer(b)) {
       awaitRecords(repo, 0, process, log);
       for (int round = 0; round < 4; round++) {
         TestTopics.sendAll(producer, records(produced, 500));

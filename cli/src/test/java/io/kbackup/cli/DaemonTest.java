@@ -14,13 +14,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,7 +77,7 @@ class DaemonTest {
     Repository repo = Repository.open(new FileSystemStorage(repoDir));
     long produced = 0;
     long worstLag = 0;
-    try (KafkaProducer<byte[], byte[]> producer = producer(b)) {
+    try (KafkaProducer<byte[], byte[]> producer = TestTopics.producer(b)) {
       Instant until = Instant.now().plusSeconds(12);
       while (Instant.now().isBefore(until)) {
         for (int i = 0; i < 50; i++) {
@@ -196,12 +194,5 @@ class DaemonTest {
     CliRunner.Result ok = CliRunner.run("daemon", "--config", config.toString(), "--check");
     assertThat(ok.exitCode()).as(ok.err()).isZero();
     assertThat(ok.out()).startsWith("job prune-0: kbackup prune, 0 * * * * (UTC), next at ");
-  }
-
-  private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrap);
-    p.put("acks", "all");
-    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
 }

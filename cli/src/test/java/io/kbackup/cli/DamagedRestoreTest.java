@@ -19,12 +19,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,10 +40,7 @@ class DamagedRestoreTest {
     try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", b))) {
       admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1))).all().get();
     }
-    Properties p = new Properties();
-    p.put("bootstrap.servers", b);
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer = TestTopics.producer(b)) {
       for (int i = 0; i < 2000; i++) {
         for (int part = 0; part < 2; part++) {
           producer.send(

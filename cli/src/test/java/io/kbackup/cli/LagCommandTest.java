@@ -7,10 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,11 +21,7 @@ class LagCommandTest {
     TestTopics.create(b, 3, "lag-a", "lag-b");
     String repo = dir.resolve("repo").toString();
     assertThat(CliRunner.run("init", "--repo", repo).exitCode()).isZero();
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(
-            Map.<String, Object>of("bootstrap.servers", b, "acks", "all"),
-            new ByteArraySerializer(),
-            new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer = TestTopics.producer(b)) {
       TestTopics.sendAll(producer, records("lag-a", 30));
       TestTopics.sendAll(producer, records("lag-b", 5));
       CliRunner.Result backup =

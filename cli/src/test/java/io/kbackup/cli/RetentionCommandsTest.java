@@ -12,11 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -168,7 +166,8 @@ class RetentionCommandsTest {
               ("k" + i).getBytes(StandardCharsets.UTF_8),
               ("v" + i).getBytes(StandardCharsets.UTF_8)));
     }
-    try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        TestTopics.producer(bootstrap, "linger.ms", "5")) {
       TestTopics.sendAll(producer, records);
     }
   }
@@ -184,16 +183,9 @@ class RetentionCommandsTest {
               ("k" + i).getBytes(StandardCharsets.UTF_8),
               BackupKillTest.payload(partition, i).getBytes(StandardCharsets.UTF_8)));
     }
-    try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        TestTopics.producer(bootstrap, "linger.ms", "5")) {
       TestTopics.sendAll(producer, records);
     }
-  }
-
-  private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrap);
-    p.put("acks", "all");
-    p.put("linger.ms", "5");
-    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
 }

@@ -4,13 +4,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Topics the tests write: created and usable, and every record surely written. */
 final class TestTopics {
@@ -38,6 +41,20 @@ final class TestTopics {
         Thread.sleep(50);
       }
     }
+  }
+
+  /**
+   * A producer of bytes that waits for every replica (acks=all), with settings of the test's own
+   * given as name and value pairs, such as {@code "linger.ms", "20"}.
+   */
+  static KafkaProducer<byte[], byte[]> producer(String bootstrap, String... settings) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("acks", "all");
+    for (int i = 0; i + 1 < settings.length; i += 2) {
+      p.put(settings[i], settings[i + 1]);
+    }
+    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   /** Sends the records and fails unless every one was written. */
