@@ -1,6 +1,8 @@
 package io.kbackup.benchmark;
 
 import io.kbackup.localkafka.LocalKafka;
+import io.kbackup.repository.Repository;
+import io.kbackup.storage.FileSystemStorage;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
@@ -25,9 +29,11 @@ import org.apache.kafka.clients.admin.NewTopic;
  * runs as its own JVM, and in each run the tools take turns going first; kbackup runs with {@code
  * -Xmx512m} and its heap is read from its GC log. Prints a Markdown report.
  *
- * <p>Arguments: {@code DIR [SIZE_MB] [RUNS] [COMPRESSION]}: a scratch directory, the topic size in
- * MiB (default 4096), the number of runs of each tool (default 3) and the repository's compression
- * as {@code codec:level} (default zstd:1).
+ * <p>Arguments: {@code DIR [SIZE_MB] [RUNS] [COMPRESSION] [continuous]}: a scratch directory, the
+ * topic size in MiB (default 4096), the number of runs of each tool (default 3) and the
+ * repository's compression as {@code codec:level} (default zstd:1). With {@code continuous}, it
+ * measures instead how a continuous backup keeps up while ProducerPerformance fills a topic at full
+ * speed.
  */
 public final class Benchmark {
 
@@ -48,6 +54,7 @@ public final class Benchmark {
   private Path payloads;
   private double topicMib;
   private int profiled;
+  private boolean continuous;
 
   Benchmark(Path dir, long sizeMb, int runs, String compression) {
     this.dir = dir;
@@ -63,7 +70,9 @@ public final class Benchmark {
     long sizeMb = args.length > 1 ? Long.parseLong(args[1]) : 4096;
     int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
     String compression = args.length > 3 ? args[3] : "zstd:1";
-    new Benchmark(dir, sizeMb, runs, compression).run();
+    Benchmark benchmark = new Benchmark(dir, sizeMb, runs, compression);
+    benchmark.continuous = args.length > 4 && args[4].equals("continuous");
+    benchmark.run();
   }
 
   void run() throws Exception {
@@ -75,17 +84,27 @@ public final class Benchmark {
         LocalKafka.start(
             dir.resolve("kafka"), Map.of("num.io.threads", "4", "num.network.threads", "2"))) {
       kafka = k;
-      load();
-      Path repo = compareBackups();
-      Timed unchanged = backup(repo, null);
-      report.add("");
-      report.add(
-          String.format(
-              Locale.ROOT,
-              "Backup with no new records (incremental, same repository): %.1f s.",
-              unchanged.seconds()));
-      compareRestores(repo);
+      if (continuous) {
+        for (int run = 1; run <= runs; run++) {
+          continuousBackup(run);
+        }
+      } else {
+        load();
+        Path repo = compareBackups();
+        Timed unchanged = backup(repo, null);
+        report.add("");
+        report.add(
+            String.format(
+                Locale.ROOT,
+                "Backup with no new records (incremental, same repository): %.1f s.",
+                unchanged.seconds()));
+        compareRestores(repo);
+      }
     }
+    writeReport();
+  }
+
+  private void writeReport() throws IOException {
     String text = String.join("\n", report) + "\n";
     Files.writeString(dir.resolve("results.md"), text);
     System.out.println();
@@ -162,6 +181,107 @@ public final class Benchmark {
         String.format(
             Locale.ROOT, "Median backup ratio: %.2f× ConsumerPerformance.", median(ratios)));
     return repo;
+  }
+
+  /**
+   * Runs {@code backup --continuous} on a new topic while ProducerPerformance fills it at full
+   * speed with the restore's producer settings: the producer's rate, the worst recovery point seen
+   * (the age of the newest snapshot's cut, sampled every 250 ms), and how long after the producer
+   * ended the last record was in a snapshot.
+   */
+  private void continuousBackup(int run) throws Exception {
+    String topic = "bench-tail-" + run;
+    createTopic(topic);
+    Path repo = dir.resolve("repo-continuous-" + run);
+    kbackup(
+        List.of(),
+        "init",
+        "--repo",
+        repo.toString(),
+        "--compression",
+        codec,
+        "--compression-level",
+        level);
+    Path log = dir.resolve("continuous-" + run + ".log");
+    Process tail =
+        start(
+            List.of("-Xmx512m", "-Xlog:gc:file=" + dir.resolve("gc-continuous-" + run + ".log")),
+            "io.kbackup.cli.Main",
+            log,
+            "backup",
+            "--continuous",
+            "--commit-every",
+            "10s",
+            "--repo",
+            repo.toString(),
+            "-b",
+            kafka.bootstrapServers(),
+            "--topics",
+            topic);
+    Repository repository = Repository.open(new FileSystemStorage(repo));
+    while (repository.latestSnapshot().isEmpty()) {
+      if (!tail.isAlive()) {
+        throw new IllegalStateException("the continuous backup ended:\n" + Files.readString(log));
+      }
+      Thread.sleep(250);
+    }
+    CompletableFuture<Timed> producer =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return producerPerformance(topic, PRODUCER_SETTINGS);
+              } catch (Exception e) {
+                throw new CompletionException(e);
+              }
+            });
+    double worstLag = 0;
+    while (!producer.isDone()) {
+      worstLag = Math.max(worstLag, lagSeconds(repository));
+      Thread.sleep(250);
+    }
+    double producerSeconds = producer.get().seconds();
+    Instant producerDone = Instant.now();
+    while (repository.latestSnapshot().orElseThrow().recordCount() < records) {
+      worstLag = Math.max(worstLag, lagSeconds(repository));
+      Thread.sleep(250);
+    }
+    double catchUp = Duration.between(producerDone, Instant.now()).toMillis() / 1000.0;
+    tail.destroy();
+    int rc = tail.waitFor();
+    if (rc != 0) {
+      throw new IllegalStateException(
+          "continuous backup exit " + rc + ":\n" + Files.readString(log));
+    }
+    double mib = directorySize(dir.resolve("kafka/data"), topic) / 1048576.0;
+    if (run == 1) {
+      report.add("");
+      report.add(
+          "| run | ProducerPerformance into the tailed topic | worst recovery point seen"
+              + " (--commit-every 10s) | last record in a snapshot after the producer ended |"
+              + " snapshots | kbackup heap: peak / live after GC |");
+      report.add("|---|---|---|---|---|---|");
+    }
+    report.add(
+        String.format(
+            Locale.ROOT,
+            "| %d | %.0f MiB in %.1f s, %.0f MiB/s | %.1f s | %.1f s | %d | %s |",
+            run,
+            mib,
+            producerSeconds,
+            mib / producerSeconds,
+            worstLag,
+            catchUp,
+            repository.snapshots().size(),
+            heap(dir.resolve("gc-continuous-" + run + ".log"))));
+    say(report.get(report.size() - 1));
+    deleteTopic(topic);
+  }
+
+  private static double lagSeconds(Repository repository) throws IOException {
+    var latest = repository.latestSnapshot();
+    return latest
+        .map(s -> Duration.between(Instant.parse(s.cutTime()), Instant.now()).toMillis() / 1000.0)
+        .orElse(0.0);
   }
 
   /** Runs ProducerPerformance and kbackup restore with the same producer settings, in turns. */
@@ -291,18 +411,10 @@ public final class Benchmark {
   }
 
   private Timed java(List<String> jvmOptions, String mainClass, String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmOptions);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(mainClass);
-    command.addAll(List.of(args));
     Path log = Files.createTempFile(dir, "tool-", ".log");
     settle();
     Instant start = Instant.now();
-    Process p =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p = start(jvmOptions, mainClass, log, args);
     int rc = p.waitFor();
     double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
     String output = Files.readString(log);
@@ -312,6 +424,21 @@ public final class Benchmark {
           mainClass + " " + String.join(" ", args) + " failed with " + rc + ":\n" + output);
     }
     return new Timed(seconds, output);
+  }
+
+  private static Process start(List<String> jvmOptions, String mainClass, Path log, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(mainClass);
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
   }
 
   /**
