@@ -147,15 +147,7 @@ public final class Benchmark {
         deleteTree(repo);
       }
       repo = dir.resolve("repo-" + run);
-      kbackup(
-          List.of(),
-          "init",
-          "--repo",
-          repo.toString(),
-          "--compression",
-          codec,
-          "--compression-level",
-          level);
+      init(repo);
       Path gc = dir.resolve("gc-backup-" + run + ".log");
       Timed consumer = run % 2 == 1 ? consumerPerformance() : null;
       Timed backup = backup(repo, gc);
@@ -193,15 +185,7 @@ public final class Benchmark {
     String topic = "bench-tail-" + run;
     createTopic(topic);
     Path repo = dir.resolve("repo-continuous-" + run);
-    kbackup(
-        List.of(),
-        "init",
-        "--repo",
-        repo.toString(),
-        "--compression",
-        codec,
-        "--compression-level",
-        level);
+    init(repo);
     Path log = dir.resolve("continuous-" + run + ".log");
     Process tail =
         start(
@@ -275,6 +259,18 @@ public final class Benchmark {
             heap(dir.resolve("gc-continuous-" + run + ".log"))));
     say(report.get(report.size() - 1));
     deleteTopic(topic);
+  }
+
+  private void init(Path repo) throws Exception {
+    kbackup(
+        List.of(),
+        "init",
+        "--repo",
+        repo.toString(),
+        "--compression",
+        codec,
+        "--compression-level",
+        level);
   }
 
   private static double lagSeconds(Repository repository) throws IOException {
