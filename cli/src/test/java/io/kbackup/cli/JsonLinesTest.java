@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * With {@code --json}, backup and restore print JSON Lines on standard output: status lines while
- * they work and when the work ends, then the summary; an error is one JSON line on standard error.
- * Every line says what it is in {@code type}.
+ * With {@code --json}, backup, restore and verify print JSON Lines on standard output: status lines
+ * while they work and when the work ends, then the summary; an error is one JSON line on standard
+ * error. Every line says what it is in {@code type}.
  */
 class JsonLinesTest {
 
@@ -62,6 +62,26 @@ class JsonLinesTest {
     assertThat(restored.get("recordsSent").asLong()).isEqualTo(RECORDS);
     assertThat(status.get("records").asLong()).isEqualTo(RECORDS);
     assertThat(status.get("expectedRecords").asLong()).isEqualTo(RECORDS);
+
+    CliRunner.Result verify = CliRunner.run("verify", "--repo", repo, "--level", "2", "--json");
+
+    assertThat(verify.exitCode()).as(verify.err()).isZero();
+    JsonNode verified = verify.summary();
+    status = lastStatusBeforeTheSummary(verify);
+    assertThat(status.get("operation").asText()).isEqualTo("verify");
+    assertThat(verified.get("objectsRead").asInt()).isEqualTo(6); // a segment a partition
+    assertThat(status.get("objects").asInt()).isEqualTo(6);
+    assertThat(status.get("expectedObjects").asInt()).isEqualTo(6);
+    assertThat(status.get("bytes").asLong()).isEqualTo(verified.get("bytesRead").asLong());
+    assertThat(status.get("expectedBytes").asLong()).isEqualTo(verified.get("bytesRead").asLong());
+
+    CliRunner.Result quick = CliRunner.run("verify", "--repo", repo, "--json");
+
+    assertThat(quick.exitCode()).as(quick.err()).isZero();
+    status = lastStatusBeforeTheSummary(quick);
+    assertThat(status.get("objects").asInt()).isEqualTo(6);
+    assertThat(status.get("expectedObjects").asInt()).isEqualTo(6);
+    assertThat(status.get("bytes").asLong()).isZero();
   }
 
   @Test
