@@ -222,6 +222,44 @@ class DoctorTest {
   }
 
   @Test
+  void aTopicNamedInTopicsThatDoesNotExistIsAWarningForABackupAndNewsForARestore() {
+    String forBackup =
+        "WARN   topics: topic doc-missing does not exist: a backup leaves it out\n"
+            + "       check the name in --topics\n";
+    CliRunner.Result secured = doctor(adminConfig, "--topics", "doc-orders|doc-missing");
+    CliRunner.Result restore =
+        doctor(adminConfig, "--topics", "doc-orders|doc-missing", "--for", "restore");
+    CliRunner.Result open =
+        CliRunner.run(
+            "doctor",
+            "--repo",
+            repo,
+            "-b",
+            SharedKafka.primary().bootstrapServers(),
+            "--topics",
+            "doc-missing");
+
+    assertThat(secured.exitCode()).as(secured.out() + secured.err()).isZero();
+    assertThat(secured.out()).contains(forBackup);
+    assertThat(findings(secured.out()).stream().filter(f -> f.contains("topics")))
+        .containsExactly("WARN   topics");
+    assertThat(restore.exitCode()).as(restore.out() + restore.err()).isZero();
+    assertThat(restore.out())
+        .contains("INFO   topics: topic doc-missing does not exist: a restore creates it\n")
+        .doesNotContain("WARN");
+    assertThat(open.exitCode()).as(open.out() + open.err()).isZero();
+    assertThat(open.out()).contains(forBackup);
+    assertThat(findings(open.out()))
+        .containsExactly(
+            "OK     cluster",
+            "WARN   topics",
+            "INFO   permissions",
+            "OK     repository",
+            "OK     repository writable",
+            "OK     locks");
+  }
+
+  @Test
   void aMissingRepositoryIsAWarningWithTheInitCommand() {
     String missing = dir.resolve("no-repo").toString();
     CliRunner.Result r = doctor(adminConfig, "--repo-override", missing);
