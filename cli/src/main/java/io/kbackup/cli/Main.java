@@ -103,7 +103,7 @@ public final class Main implements Runnable {
           String command = e.getCommandLine().getCommandSpec().qualifiedName();
           String hint = "see `" + command + " --help`";
           if (json) {
-            err.println(jsonError(e.getMessage(), hint, ExitCode.USAGE));
+            jsonError(err, e.getMessage(), hint, ExitCode.USAGE);
           } else {
             err.println("kbackup: error: " + e.getMessage());
             err.println("  hint: " + hint);
@@ -117,11 +117,11 @@ public final class Main implements Runnable {
           String text = describe(e);
           if (json) {
             String[] lines = text.split(System.lineSeparator(), 2);
-            err.println(
-                jsonError(
-                    lines[0].replaceFirst("^kbackup: (unexpected )?error: ", ""),
-                    lines.length > 1 ? lines[1].replaceFirst("^\\s*hint: ", "") : null,
-                    code));
+            jsonError(
+                err,
+                lines[0].replaceFirst("^kbackup: (unexpected )?error: ", ""),
+                lines.length > 1 ? lines[1].replaceFirst("^\\s*hint: ", "") : null,
+                code);
           } else {
             err.println(text);
           }
@@ -136,17 +136,13 @@ public final class Main implements Runnable {
     return cli.execute(args);
   }
 
-  /** An error as one JSON line, for --json: {"error": …, "hint": …, "exitCode": …}. */
-  static String jsonError(String message, String hint, int exitCode) {
+  /** An error as one JSON line, for --json: {"type":"error","error":…,"hint":…,"exitCode":…}. */
+  static void jsonError(PrintWriter err, String message, String hint, int exitCode) {
     java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
     doc.put("error", message);
     doc.put("hint", hint);
     doc.put("exitCode", exitCode);
-    try {
-      return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(doc);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    new Printer(err).json("error", doc);
   }
 
   static String describe(Throwable e) {

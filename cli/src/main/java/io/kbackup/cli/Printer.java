@@ -2,9 +2,15 @@ package io.kbackup.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** All user-facing output of a command: plain lines, tables and JSON. */
+/**
+ * All user-facing output of a command: plain lines, tables and JSON. With {@code --json} every line
+ * is one JSON object whose {@code type} says what it is: {@code status} while a command works,
+ * {@code summary} for its result, {@code error} (on standard error, see {@link Main}).
+ */
 final class Printer {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -19,9 +25,18 @@ final class Printer {
     out.flush();
   }
 
-  void json(Object value) {
+  /** The command's result as one JSON line, {@code {"type":"summary",…}}. */
+  void json(Map<String, ?> summary) {
+    json("summary", summary);
+  }
+
+  /** One JSON line of the given type: {@code {"type":TYPE}} followed by the fields. */
+  void json(String type, Map<String, ?> fields) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("type", type);
+    line.putAll(fields);
     try {
-      out.println(JSON.writeValueAsString(value));
+      out.println(JSON.writeValueAsString(line));
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

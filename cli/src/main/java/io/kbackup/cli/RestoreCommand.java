@@ -130,7 +130,9 @@ final class RestoreCommand implements Callable<Integer> {
       description = "Print what would be created and restored; change nothing.")
   boolean dryRun;
 
-  @Option(names = "--json", description = "Print the summary as JSON.")
+  @Option(
+      names = "--json",
+      description = "Print JSON lines: a status every 2 s while it works, then the summary.")
   boolean json;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -166,7 +168,8 @@ final class RestoreCommand implements Callable<Integer> {
     try (Repository r = repo.open()) {
       Progress progress = new Progress();
       RestoreResult result;
-      try (ProgressLine line = ProgressLine.start("restore", progress, spec, json || dryRun)) {
+      try (ProgressLine line =
+          dryRun ? ProgressLine.none() : ProgressLine.start("restore", progress, spec, json)) {
         result = new Restore(r, kafka.connection(), options).watchedBy(progress).run();
       }
       metrics.restore(r, result);

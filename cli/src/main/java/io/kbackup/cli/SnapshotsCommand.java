@@ -54,7 +54,7 @@ final class SnapshotsCommand implements Callable<Integer> {
             d.put("records", drill.records());
             row.put("lastDrill", d);
           }
-          printer.json(row);
+          printer.json("snapshot", row);
         }
         return 0;
       }

@@ -6,6 +6,7 @@ import io.kbackup.drill.RestoreDrill;
 import io.kbackup.error.ExitCode;
 import io.kbackup.error.KbackupException;
 import io.kbackup.kafka.TopicSelector;
+import io.kbackup.progress.Progress;
 import io.kbackup.repository.Repository;
 import io.kbackup.verify.DataSubset;
 import io.kbackup.verify.Problem;
@@ -61,7 +62,9 @@ final class VerifyCommand implements Callable<Integer> {
               + " those verified least recently first.")
   String subset;
 
-  @Option(names = "--json", description = "Print the report as one JSON document.")
+  @Option(
+      names = "--json",
+      description = "Print JSON lines: a status every 2 s while it works, then the report.")
   boolean json;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -80,8 +83,10 @@ final class VerifyCommand implements Callable<Integer> {
             subset == null ? null : DataSubset.parse(subset));
     Printer printer = new Printer(spec.commandLine().getOut());
     VerifyReport report;
-    try (var storage = repo.storage()) {
-      report = new Verifier(storage, repo.password::get).run(options);
+    Progress progress = new Progress("objects");
+    try (var storage = repo.storage();
+        ProgressLine line = ProgressLine.start("verify", progress, spec, json)) {
+      report = new Verifier(storage, repo.password::get).watchedBy(progress).run(options);
     }
     DrillResult drill = null;
     if (report.clean() && level == 3) {

@@ -1,12 +1,52 @@
 package io.kbackup.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Runs the command line in-process and keeps what it printed. */
 final class CliRunner {
 
-  record Result(int exitCode, String out, String err) {}
+  record Result(int exitCode, String out, String err) {
+
+    /** Standard output as JSON lines; fails on a line that is not a JSON object with a type. */
+    List<JsonNode> jsonLines() {
+      List<JsonNode> lines = new ArrayList<>();
+      for (String line : out.lines().toList()) {
+        JsonNode node;
+        try {
+          node = JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+          throw new AssertionError("not a JSON line: " + line, e);
+        }
+        if (!node.isObject() || !node.path("type").isTextual()) {
+          throw new AssertionError("not a JSON object with a type: " + line);
+        }
+        lines.add(node);
+      }
+      return lines;
+    }
+
+    /** The JSON lines of one type. */
+    List<JsonNode> jsonLines(String type) {
+      return jsonLines().stream().filter(n -> n.get("type").asText().equals(type)).toList();
+    }
+
+    /** The one summary line of a command run with --json. */
+    JsonNode summary() {
+      List<JsonNode> summaries = jsonLines("summary");
+      if (summaries.size() != 1) {
+        throw new AssertionError(summaries.size() + " summary lines in: " + out);
+      }
+      return summaries.get(0);
+    }
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   static Result run(String... args) {
     StringWriter out = new StringWriter();

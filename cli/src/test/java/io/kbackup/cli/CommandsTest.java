@@ -39,7 +39,7 @@ class CommandsTest {
             "cmd-.*",
             "--json");
     assertThat(backup.exitCode()).as(backup.err()).isZero();
-    JsonNode summary = JSON.readTree(backup.out());
+    JsonNode summary = backup.summary();
     assertThat(summary.get("records").asLong()).isEqualTo(30 + 20 + 30);
     assertThat(summary.get("topics").asInt()).isEqualTo(3);
   }
@@ -112,6 +112,7 @@ class CommandsTest {
     assertThat(lines.get(1)).contains(" 80 ");
     CliRunner.Result json = CliRunner.run("snapshots", "--repo", repo, "--json");
     JsonNode s = JSON.readTree(json.out());
+    assertThat(s.get("type").asText()).isEqualTo("snapshot");
     assertThat(s.get("records").asLong()).isEqualTo(80);
     assertThat(s.get("topics").toString())
         .isEqualTo("[\"cmd-audit\",\"cmd-orders\",\"cmd-payments\"]");
@@ -450,6 +451,7 @@ class CommandsTest {
         CliRunner.run("snapshots", "--repo", dir.resolve("nowhere").toString(), "--json");
     assertThat(error.exitCode()).isEqualTo(10);
     JsonNode e = JSON.readTree(error.err());
+    assertThat(e.get("type").asText()).isEqualTo("error");
     assertThat(e.get("exitCode").asInt()).isEqualTo(10);
     assertThat(e.get("error").asText()).startsWith("no kbackup repository at ");
     assertThat(e.get("hint").asText()).startsWith("check --repo");

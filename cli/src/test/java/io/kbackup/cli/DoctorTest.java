@@ -11,6 +11,7 @@ import io.kbackup.repository.lock.RepositoryLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -200,6 +201,65 @@ class DoctorTest {
   }
 
   @Test
+  void anUnreachableClusterIsFatalWithinTheTimeoutAndTheRepositoryIsStillChecked() {
+    String checked = initRepo("unreachable");
+    Instant start = Instant.now();
+
+    CliRunner.Result r =
+        CliRunner.run("doctor", "--repo", checked, "-b", "127.0.0.1:1", "--timeout", "3");
+
+    assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(1);
+    assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(20));
+    assertThat(findings(r.out()))
+        .containsExactly(
+            "FATAL  cluster", "OK     repository", "OK     repository writable", "OK     locks");
+    assertThat(r.out())
+        .startsWith(
+            "FATAL  cluster: cannot reach Kafka at 127.0.0.1:1 within 3 s\n"
+                + "       check --bootstrap-server, that the brokers are up, and --command-config"
+                + " for TLS or SASL\n");
+    assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void aTopicNamedInTopicsThatDoesNotExistIsAWarningForABackupAndNewsForARestore() {
+    String forBackup =
+        "WARN   topics: topic doc-missing does not exist: a backup leaves it out\n"
+            + "       check the name in --topics\n";
+    CliRunner.Result secured = doctor(adminConfig, "--topics", "doc-orders|doc-missing");
+    CliRunner.Result restore =
+        doctor(adminConfig, "--topics", "doc-orders|doc-missing", "--for", "restore");
+    CliRunner.Result open =
+        CliRunner.run(
+            "doctor",
+            "--repo",
+            repo,
+            "-b",
+            SharedKafka.primary().bootstrapServers(),
+            "--topics",
+            "doc-missing");
+
+    assertThat(secured.exitCode()).as(secured.out() + secured.err()).isZero();
+    assertThat(secured.out()).contains(forBackup);
+    assertThat(findings(secured.out()).stream().filter(f -> f.contains("topics")))
+        .containsExactly("WARN   topics");
+    assertThat(restore.exitCode()).as(restore.out() + restore.err()).isZero();
+    assertThat(restore.out())
+        .contains("INFO   topics: topic doc-missing does not exist: a restore creates it\n")
+        .doesNotContain("WARN");
+    assertThat(open.exitCode()).as(open.out() + open.err()).isZero();
+    assertThat(open.out()).contains(forBackup);
+    assertThat(findings(open.out()))
+        .containsExactly(
+            "OK     cluster",
+            "WARN   topics",
+            "INFO   permissions",
+            "OK     repository",
+            "OK     repository writable",
+            "OK     locks");
+  }
+
+  @Test
   void aMissingRepositoryIsAWarningWithTheInitCommand() {
     String missing = dir.resolve("no-repo").toString();
     CliRunner.Result r = doctor(adminConfig, "--repo-override", missing);
@@ -346,6 +406,14 @@ class DoctorTest {
     }
     args.addAll(List.of("--repo", repository));
     return CliRunner.run(args.toArray(String[]::new));
+  }
+
+  /** The severity and title of every finding, in order. */
+  private static List<String> findings(String out) {
+    return out.lines()
+        .filter(l -> !l.startsWith(" "))
+        .map(l -> l.substring(0, l.indexOf(':')))
+        .toList();
   }
 
   private static List<String> permissionLines(String out) {

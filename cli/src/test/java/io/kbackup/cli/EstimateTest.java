@@ -75,7 +75,7 @@ class EstimateTest {
         CliRunner.run(
             "backup", "--repo", repo, "-b", kafka.bootstrapServers(), "--topics", TOPIC, "--json");
     assertThat(backup.exitCode()).as(backup.err()).isZero();
-    JsonNode backedUp = JSON.readTree(backup.out());
+    JsonNode backedUp = backup.summary();
     double backupRatio =
         backedUp.get("bytesWritten").asDouble() / backedUp.get("bytesRead").asDouble();
 

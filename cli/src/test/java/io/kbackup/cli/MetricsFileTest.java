@@ -3,7 +3,6 @@ package io.kbackup.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kbackup.localkafka.LocalKafka;
 import io.kbackup.localkafka.SampleTopics;
 import io.kbackup.localkafka.SharedKafka;
@@ -61,7 +60,7 @@ class MetricsFileTest {
             file.toString());
     Instant after = Instant.now();
     assertThat(ok.exitCode()).as(ok.err()).isZero();
-    JsonNode summary = new ObjectMapper().readTree(ok.out());
+    JsonNode summary = ok.summary();
 
     // then the file holds its exact counts
     assertThat(value(file, "kbackup_records_read_total", job)).isEqualTo(80);

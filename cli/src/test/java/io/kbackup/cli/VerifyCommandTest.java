@@ -4,7 +4,6 @@ import static io.kbackup.cli.BadInputTest.assertOneClearError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kbackup.localkafka.LocalKafka;
 import io.kbackup.localkafka.SampleTopics;
 import io.kbackup.localkafka.SharedKafka;
@@ -98,7 +97,7 @@ class VerifyCommandTest {
             "1/1",
             "--json");
     assertThat(json.exitCode()).as(json.err()).isZero();
-    JsonNode doc = new ObjectMapper().readTree(json.out());
+    JsonNode doc = json.summary();
     assertThat(doc.get("clean").asBoolean()).isTrue();
     assertThat(doc.get("snapshots").get(0).asText()).isEqualTo(snapshot.id());
     assertThat(doc.get("objectsRead").asInt()).isEqualTo(doc.get("segments").asInt());
@@ -138,7 +137,7 @@ class VerifyCommandTest {
     Files.delete(damaged.resolve(s.indexKey()));
     CliRunner.Result missing = CliRunner.run("verify", "--repo", damaged.toString(), "--json");
     assertThat(missing.exitCode()).isEqualTo(13);
-    JsonNode problem = new ObjectMapper().readTree(missing.out()).get("problems").get(0);
+    JsonNode problem = missing.summary().get("problems").get(0);
     assertThat(problem.get("kind").asText()).isEqualTo("MISSING");
     assertThat(problem.get("object").asText()).isEqualTo(s.indexKey());
     assertThat(problem.get("topicPartition").asText()).isEqualTo(ORDERS + "-0");

@@ -138,8 +138,12 @@ public final class Doctor {
               "check --topics and --exclude, and that the principal may Describe the topics"));
     }
     for (String topic : result.absentTopics()) {
+      String absent = "topic " + topic + " does not exist";
       findings.add(
-          Finding.warning("topics", "topic " + topic + " does not exist", "check --topics"));
+          options.purposes().contains(Purpose.BACKUP)
+              ? Finding.warning(
+                  "topics", absent + ": a backup leaves it out", "check the name in --topics")
+              : Finding.info("topics", absent + ": a restore creates it", null));
     }
     if (!result.authorizer()) {
       findings.add(

@@ -76,14 +76,18 @@ public final class PermissionCheck {
             .describeCluster(new DescribeClusterOptions().includeAuthorizedOperations(true))
             .authorizedOperations();
     KafkaFuture<Collection<GroupListing>> groupListings = admin.listGroups().all();
-    Set<String> names = new TreeSet<>();
-    kafka.await(listed, "list topics").stream().filter(selector::matches).forEach(names::add);
-    // topics the principal may not describe are not listed: those the selection names are asked
-    names.addAll(selector.literalNames());
-    // a client asking for ACLs of a cluster without an authorizer is told security is disabled
+    Set<String> listedNames = new TreeSet<>();
+    kafka.await(listed, "list topics").stream().filter(selector::matches).forEach(listedNames::add);
+    // a client asking for ACLs of a cluster without an authorizer is told security is disabled;
+    // it is shown every topic, so a topic the selection names that is not listed does not exist
     if (failure(acls) instanceof SecurityDisabledException) {
-      return new Result(false, List.of(), names, Set.of(), 0);
+      Set<String> absent = new TreeSet<>(selector.literalNames());
+      absent.removeAll(listedNames);
+      return new Result(false, List.of(), listedNames, absent, 0);
     }
+    // topics the principal may not describe are not listed: those the selection names are asked
+    Set<String> names = new TreeSet<>(listedNames);
+    names.addAll(selector.literalNames());
     Map<String, KafkaFuture<TopicDescription>> topics =
         names.isEmpty()
             ? Map.of()

@@ -3,6 +3,7 @@ package io.kbackup.verify;
 import io.kbackup.error.CorruptDataException;
 import io.kbackup.error.ExitCode;
 import io.kbackup.error.KbackupException;
+import io.kbackup.progress.Progress;
 import io.kbackup.repository.IncludedFile;
 import io.kbackup.repository.PartitionSnapshot;
 import io.kbackup.repository.Repository;
@@ -60,6 +61,7 @@ public final class Verifier {
   private Storage storage;
   private final Set<Problem> problems = new LinkedHashSet<>();
   private long bytesRead;
+  private Progress progress = Progress.NONE;
 
   public Verifier(Storage storage) {
     this(storage, null, Clock.systemUTC());
@@ -80,6 +82,16 @@ public final class Verifier {
     this.storage = storage;
     this.passphrase = passphrase;
     this.clock = clock;
+  }
+
+  /**
+   * Reports objects as they are checked: at level 1 every segment (with its index) and included
+   * file whose presence is checked; at level 2 those read, with their bytes, of the bytes expected.
+   * Counted in {@code objects}.
+   */
+  public Verifier watchedBy(Progress progress) {
+    this.progress = progress;
+    return this;
   }
 
   /**
@@ -114,7 +126,9 @@ public final class Verifier {
     Map<SegmentInfo, Listing> segments = segmentsOf(manifests.values());
     Set<IncludedFile> files = new LinkedHashSet<>();
     manifests.values().forEach(m -> files.addAll(m.files()));
-    Set<String> damaged = checkPresence(segments, files);
+    // at level 2 the progress follows the data read, by far the longer part
+    Set<String> damaged =
+        checkPresence(segments, files, options.level() >= 2 ? Progress.NONE : progress);
     List<String> read = List.of();
     if (options.level() >= 2) {
       read = readData(options, manifests, segments, files, damaged);
@@ -140,8 +154,10 @@ public final class Verifier {
   }
 
   /** Level 1 for the data objects; returns the keys of those missing or of another size. */
-  private Set<String> checkPresence(Map<SegmentInfo, Listing> segments, Set<IncludedFile> files)
+  private Set<String> checkPresence(
+      Map<SegmentInfo, Listing> segments, Set<IncludedFile> files, Progress checked)
       throws IOException {
+    checked.expect(segments.size() + files.size());
     Set<String> damaged = new HashSet<>();
     for (Map.Entry<SegmentInfo, Listing> e : segments.entrySet()) {
       SegmentInfo s = e.getKey();
@@ -150,11 +166,13 @@ public final class Verifier {
       if (!present(s.indexKey(), s.indexSize(), s, tp) || !segment) {
         damaged.add(s.key());
       }
+      checked.add(1, 0);
     }
     for (IncludedFile f : files) {
       if (!present(f.key(), f.size(), null, null)) {
         damaged.add(f.key());
       }
+      checked.add(1, 0);
     }
     return damaged;
   }
@@ -181,10 +199,15 @@ public final class Verifier {
             options.subset() == null
                 ? keys
                 : options.subset().select(List.copyOf(keys), state.lastVerified()));
+    expectToRead(segments.keySet(), files, selected);
     checkSegments(segments, selected, damaged);
     for (IncludedFile f : files) {
-      if (selected.contains(f.key()) && !fileIsSound(f)) {
-        damaged.add(f.key());
+      if (selected.contains(f.key())) {
+        long before = bytesRead;
+        if (!fileIsSound(f)) {
+          damaged.add(f.key());
+        }
+        progress.add(1, bytesRead - before);
       }
     }
     for (Map.Entry<String, SnapshotManifest> m : manifests.entrySet()) {
@@ -201,6 +224,27 @@ public final class Verifier {
     }
     state.save(storage);
     return List.copyOf(selected);
+  }
+
+  /** Tells the progress how many objects and bytes level 2 is about to read. */
+  private void expectToRead(
+      Set<SegmentInfo> segments, Set<IncludedFile> files, Set<String> selected) {
+    long objects = 0;
+    long bytes = 0;
+    for (SegmentInfo s : segments) {
+      if (selected.contains(s.key())) {
+        objects++;
+        bytes += s.size() + s.indexSize();
+      }
+    }
+    for (IncludedFile f : files) {
+      if (selected.contains(f.key())) {
+        objects++;
+        bytes += f.size();
+      }
+    }
+    progress.expect(objects);
+    progress.expectBytes(bytes);
   }
 
   /**
@@ -224,7 +268,13 @@ public final class Verifier {
           (segment, listing) -> {
             if (selected.contains(segment.key())) {
               SegmentCheck check = new SegmentCheck(storage, segment, listing);
-              checks.add(pool.submit(() -> check.run()));
+              checks.add(
+                  pool.submit(
+                      () -> {
+                        check.run();
+                        progress.add(1, check.bytesRead());
+                        return check;
+                      }));
             }
           });
       for (Future<SegmentCheck> future : checks) {
@@ -240,6 +290,7 @@ public final class Verifier {
     }
   }
 
+  /** A check's result; what it threw is thrown here as it was thrown on its thread. */
   private static SegmentCheck finished(Future<SegmentCheck> future) throws IOException {
     try {
       return future.get();
@@ -247,13 +298,17 @@ public final class Verifier {
       Thread.currentThread().interrupt();
       throw new KbackupException(ExitCode.INTERRUPTED, "interrupted", null, e);
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof IOException io) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
         throw io;
       }
-      if (e.getCause() instanceof RuntimeException r) {
+      if (cause instanceof RuntimeException r) {
         throw r;
       }
-      throw new IllegalStateException(e.getCause());
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(cause); // a check throws no other checked exception
     }
   }
 
