@@ -26,6 +26,8 @@ final class ProgressLine implements AutoCloseable {
 
   private final Thread repeater;
   private final Runnable atEnd;
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private ProgressLine(Thread repeater, Runnable atEnd) {
     this.repeater = repeater;
@@ -88,8 +90,12 @@ final class ProgressLine implements AutoCloseable {
     return thread;
   }
 
+  /** Ends the display; later calls do nothing (a continuous backup ends it at its first commit). */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     if (repeater != null) {
       repeater.interrupt();
       try {
