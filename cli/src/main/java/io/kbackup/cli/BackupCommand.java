@@ -49,7 +49,11 @@ final class BackupCommand implements Callable<Integer> {
           "A file to keep verbatim with the snapshot, such as a broker's server.properties; repeatable.")
   List<java.nio.file.Path> includeFiles = new java.util.ArrayList<>();
 
-  @Option(names = "--json", description = "Print the summary as JSON.")
+  @Option(
+      names = "--json",
+      description =
+          "Print JSON Lines: a status line every 2 s while it works and a summary (with"
+              + " --continuous, one per snapshot).")
   boolean json;
 
   @Option(

@@ -44,16 +44,25 @@ final class DemoCommand implements Callable<Integer> {
       description = "Where to keep the broker and repository (default: a new temporary directory).")
   Path dir;
 
+  /** Records per partition the demo holds in memory, twice, within the default heap of 512 MiB. */
+  private static final int MAX_RECORDS = 50_000;
+
   @Option(
       names = "--records",
       defaultValue = "2000",
-      description = "Records per partition of the orders topic (default: ${DEFAULT-VALUE}).")
+      description =
+          "Records per partition of the orders topic, at most 50000 (default: ${DEFAULT-VALUE}).")
   int records;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
+    if (records < 1 || records > MAX_RECORDS) {
+      throw KbackupException.usage(
+          "--records " + records + " is not between 1 and " + MAX_RECORDS,
+          "the demo holds every record in memory to compare it; give at most " + MAX_RECORDS);
+    }
     Printer out = new Printer(spec.commandLine().getOut());
     Path base =
         dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("kbackup-demo-");

@@ -78,8 +78,16 @@ public final class Main implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
+  /**
+   * The process's standard error when it is a terminal, else null: progress is drawn there only,
+   * never into the output of a daemon's job or of a test.
+   */
+  static volatile PrintWriter terminal;
+
   public static void main(String[] args) {
-    int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    PrintWriter err = new PrintWriter(System.err, true);
+    terminal = System.console() != null ? err : null;
+    int code = run(args, new PrintWriter(System.out, true), err);
     if (Stopping.requested()) {
       System.out.flush();
       System.err.flush();

@@ -49,10 +49,10 @@ final class ProgressLine implements AutoCloseable {
           repeat(() -> out.json("status", now.get().json(what, false)), STATUS_EVERY),
           () -> out.json("status", now.get().json(what, true)));
     }
-    if (System.console() == null) {
+    PrintWriter err = spec.commandLine().getErr();
+    if (Main.terminal == null || err != Main.terminal) {
       return NONE;
     }
-    PrintWriter err = spec.commandLine().getErr();
     Runnable draw =
         () -> {
           err.print("\r" + now.get().line(what));

@@ -39,6 +39,14 @@ class BadInputTest {
   }
 
   @Test
+  void aDemoLargerThanItsMemoryIsExit2() {
+    assertOneClearError(
+        CliRunner.run("demo", "--records", "300000"),
+        2,
+        "--records 300000 is not between 1 and 50000");
+  }
+
+  @Test
   void missingRepositoryIsExit10() {
     String missing = dir.resolve("nowhere").toString();
     assertOneClearError(
