@@ -222,7 +222,8 @@ class DoctorTest {
   }
 
   @Test
-  void aTopicNamedInTopicsThatDoesNotExistIsAWarningForABackupAndNewsForARestore() {
+  void aTopicNamedInTopicsThatDoesNotExistIsAWarningForABackupAndNewsForARestore()
+      throws Exception {
     String forBackup =
         "WARN   topics: topic doc-missing does not exist: a backup leaves it out\n"
             + "       check the name in --topics\n";
@@ -247,6 +248,26 @@ class DoctorTest {
     assertThat(restore.out())
         .contains("INFO   topics: topic doc-missing does not exist: a restore creates it\n")
         .doesNotContain("WARN");
+    // a principal that may see a missing topic but not create it, which a restore would do
+    try (Admin admin = Admin.create(kafka.client())) {
+      admin
+          .createAcls(List.of(allow(ResourceType.TOPIC, "doc-absent", AclOperation.DESCRIBE)))
+          .all()
+          .get();
+    }
+    CliRunner.Result readerRestore =
+        doctor(readerConfig, "--topics", "doc-absent", "--for", "restore");
+    assertThat(readerRestore.exitCode()).isEqualTo(1);
+    assertThat(readerRestore.out())
+        .contains("INFO   topics: topic doc-absent does not exist: a restore creates it\n");
+    assertThat(permissionLines(readerRestore.out()).stream().filter(l -> l.contains("doc-absent")))
+        .containsExactly(
+            "FATAL  permission: User:reader may not Create on topic doc-absent (restore: creating"
+                + " the topic)",
+            "       kafka-acls.sh --bootstrap-server "
+                + kafka.bootstrapServers()
+                + " --command-config ADMIN.properties --add --allow-principal User:reader"
+                + " --operation Create --topic doc-absent");
     assertThat(open.exitCode()).as(open.out() + open.err()).isZero();
     assertThat(open.out()).contains(forBackup);
     assertThat(findings(open.out()))

@@ -202,6 +202,14 @@ public final class PermissionCheck {
     for (String name : hidden) {
       allowed.put(name, hiddenTopicOperations(name, purposes));
     }
+    if (purposes.contains(Purpose.RESTORE) && !implied(clusterOps, AclOperation.CREATE)) {
+      // a restore creates a missing topic; what it may do there later cannot be asked before
+      for (String name : absent) {
+        if (!mayCreate(name)) {
+          missing.add(topicPermission(name, AclOperation.CREATE, "restore: creating the topic"));
+        }
+      }
+    }
     existing.addAll(allowed.keySet());
     allowed.forEach(
         (name, ops) -> {
@@ -236,20 +244,24 @@ public final class PermissionCheck {
           == null) {
         ops.add(AclOperation.ALTER_CONFIGS);
       }
-      Throwable create =
-          failure(
-              admin
-                  .createTopics(
-                      List.of(
-                          new NewTopic(
-                              name, java.util.Optional.empty(), java.util.Optional.empty())),
-                      new CreateTopicsOptions().validateOnly(true))
-                  .all());
-      if (!(create instanceof AuthorizationException)) {
+      if (mayCreate(name)) {
         ops.add(AclOperation.CREATE); // the topic exists: refused for that, not for the ACL
       }
     }
     return ops;
+  }
+
+  /** Whether the brokers would let the principal create the topic (asked without creating it). */
+  private boolean mayCreate(String name) {
+    Throwable create =
+        failure(
+            admin
+                .createTopics(
+                    List.of(
+                        new NewTopic(name, java.util.Optional.empty(), java.util.Optional.empty())),
+                    new CreateTopicsOptions().validateOnly(true))
+                .all());
+    return !(create instanceof AuthorizationException);
   }
 
   private static List<Permission> topicNeeds(String topic, Set<Purpose> purposes) {
