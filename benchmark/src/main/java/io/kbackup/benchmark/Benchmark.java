@@ -241,7 +241,8 @@ public final class Benchmark {
       report.add("");
       report.add(
           "| run | ProducerPerformance into the tailed topic | worst recovery point seen"
-              + " (--commit-every 10s) | last record in a snapshot after the producer ended |"
+              + " (--commit-every 10s, --commit-bytes 256MiB) | last record in a snapshot after"
+              + " the producer ended |"
               + " snapshots | kbackup heap: peak / live after GC |");
       report.add("|---|---|---|---|---|---|");
     }
