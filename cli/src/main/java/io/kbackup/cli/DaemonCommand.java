@@ -147,8 +147,10 @@ final class DaemonCommand implements Callable<Integer> {
     int code = Main.run(job.args().toArray(String[]::new), lines, lines);
     lines.flush();
     output.close();
-    output.note(
-        "exit " + code + " after " + Duration.between(started, Instant.now()).toMillis() + " ms");
+    if (code != 0 || !job.args().contains("--quiet")) { // a quiet job is heard of when it fails
+      output.note(
+          "exit " + code + " after " + Duration.between(started, Instant.now()).toMillis() + " ms");
+    }
     return code;
   }
 }
