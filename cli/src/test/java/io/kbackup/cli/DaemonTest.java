@@ -55,6 +55,7 @@ class DaemonTest {
             + "    command: forget\n"
             + "    schedule: every 6s\n"
             + "    options: {--keep-last: 1000, --prune: true}\n"
+            + "  - {name: lag, command: lag, schedule: every 3s, options: {--quiet: true}}\n"
             + "metrics:\n"
             + "  listen: 127.0.0.1:0\n"
             + "  file: "
@@ -127,6 +128,9 @@ class DaemonTest {
     assertThat(metrics)
         .contains(
             "kbackup_last_run_success{operation=\"backup\",repository=\"" + repoDir + "\"} 1");
+    assertThat(metrics)
+        .contains("kbackup_last_run_success{operation=\"lag\",repository=\"" + repoDir + "\"} 1")
+        .contains("kbackup_backup_lag_records{repository=\"" + repoDir + "\",topic=\"dmn-seq\"}");
     io.kbackup.metrics.Promtool.Result check =
         io.kbackup.metrics.Promtool.run(metrics, "check", "metrics");
     assertThat(check.exitCode()).as(check.output()).isZero();
@@ -144,7 +148,8 @@ class DaemonTest {
     assertThat(process.exitValue()).isZero();
     String log = Files.readString(dir.resolve("daemon.log"));
     assertThat(log).contains("job continuous: kbackup backup --continuous, runs all the time");
-    assertThat(log).contains("job lag: kbackup lag, every 60s, next at ");
+    // the quiet lag job ran and kept the metrics, and logged nothing
+    assertThat(log).contains("job lag: kbackup lag, every 3s, next at ").doesNotContain("[lag]");
     // forget ran with the repository to itself: the continuous backup ended for it, then went on
     assertThat(log).contains("[retention] exit 0 after ");
     assertThat(log).doesNotContain("[retention] exit 11");
@@ -194,5 +199,17 @@ class DaemonTest {
     CliRunner.Result ok = CliRunner.run("daemon", "--config", config.toString(), "--check");
     assertThat(ok.exitCode()).as(ok.err()).isZero();
     assertThat(ok.out()).startsWith("job prune-0: kbackup prune, 0 * * * * (UTC), next at ");
+    // with a cluster and metrics, a lag job keeps the lag in records fresh
+    Files.writeString(
+        config,
+        "repository: {url: /tmp/x}\ncluster: {bootstrapServers: \"127.0.0.1:9092\"}\n"
+            + "metrics: {listen: \"127.0.0.1:0\"}\n"
+            + "jobs:\n  - {command: backup, schedule: continuous}\n");
+    CliRunner.Result lag = CliRunner.run("daemon", "--config", config.toString(), "--check");
+    assertThat(lag.exitCode()).as(lag.err()).isZero();
+    assertThat(lag.out().lines())
+        .hasSize(2)
+        .contains("job backup-0: kbackup backup --continuous, runs all the time")
+        .anyMatch(l -> l.startsWith("job lag: kbackup lag, every 60s, next at "));
   }
 }
