@@ -8,6 +8,7 @@ import io.kbackup.progress.Progress;
 import io.kbackup.repository.IncludedFile;
 import io.kbackup.repository.PartitionSnapshot;
 import io.kbackup.repository.Repository;
+import io.kbackup.repository.SnapshotHistory;
 import io.kbackup.repository.SnapshotManifest;
 import io.kbackup.repository.TopicSnapshot;
 import io.kbackup.repository.Version;
@@ -92,10 +93,8 @@ public final class Backup {
     String clusterId = cut.clusterId();
     List<IncludedFile> files = includeFiles();
     // newest first: each partition continues the newest snapshot that holds it
-    List<SnapshotManifest> history =
-        new ArrayList<>(options.full() ? List.of() : repository.snapshots());
-    java.util.Collections.reverse(history);
-    SnapshotManifest previous = history.isEmpty() ? null : history.get(0);
+    SnapshotHistory history = options.full() ? null : repository.history();
+    SnapshotManifest previous = history == null ? null : history.get(0);
     Set<String> liveLocks =
         RepositoryLock.live(repository.storage()).stream()
             .map(LockInfo::id)
@@ -158,7 +157,7 @@ public final class Backup {
   }
 
   private PartitionPlan plan(
-      TopicPartition tp, String topicId, long start, long end, List<SnapshotManifest> history)
+      TopicPartition tp, String topicId, long start, long end, SnapshotHistory history)
       throws IOException {
     PartitionSnapshot before = find(history, tp, topicId);
     if (before == null || before.endOffset() > end || before.endOffset() < start) {
@@ -236,9 +235,14 @@ public final class Backup {
     return repository.storage().stat(key).map(o -> o.size() == size).orElse(false);
   }
 
-  private static PartitionSnapshot find(
-      List<SnapshotManifest> history, TopicPartition tp, String topicId) {
-    for (SnapshotManifest manifest : history) {
+  /** The partition in the newest snapshot holding it; reads manifests only until found. */
+  private static PartitionSnapshot find(SnapshotHistory history, TopicPartition tp, String topicId)
+      throws IOException {
+    if (history == null) {
+      return null;
+    }
+    for (int i = 0; i < history.size(); i++) {
+      SnapshotManifest manifest = history.get(i);
       for (TopicSnapshot t : manifest.topics()) {
         if (t.name().equals(tp.topic()) && t.topicId().equals(topicId)) {
           for (PartitionSnapshot p : t.partitions()) {

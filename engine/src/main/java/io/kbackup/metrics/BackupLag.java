@@ -3,6 +3,7 @@ package io.kbackup.metrics;
 import io.kbackup.kafka.KafkaConnection;
 import io.kbackup.repository.PartitionSnapshot;
 import io.kbackup.repository.Repository;
+import io.kbackup.repository.SnapshotHistory;
 import io.kbackup.repository.SnapshotManifest;
 import io.kbackup.repository.TopicSnapshot;
 import java.io.IOException;
@@ -47,18 +48,21 @@ public final class BackupLag {
   public static List<TopicLag> measure(Repository r, KafkaConnection kafka) throws IOException {
     try (Admin admin = kafka.admin()) {
       String clusterId = kafka.clusterId(admin);
-      // the newest snapshot holding each topic: snapshots may select different topics
-      Map<String, TopicSnapshot> newest = new LinkedHashMap<>();
+      Set<String> existing = kafka.await(admin.listTopics().names(), "list topics");
+      // the newest snapshot holding each topic (snapshots may select different topics), reading
+      // older manifests only while a topic of the cluster is not found yet
+      Map<String, TopicSnapshot> newest = new java.util.TreeMap<>();
       Map<String, Instant> cuts = new HashMap<>();
-      for (SnapshotManifest s : r.snapshots()) {
+      SnapshotHistory history = r.history();
+      for (int i = 0; i < history.size() && !newest.keySet().containsAll(existing); i++) {
+        SnapshotManifest s = history.get(i);
         if (clusterId.equals(s.clusterId())) {
           for (TopicSnapshot t : s.topics()) {
-            newest.put(t.name(), t);
-            cuts.put(t.name(), Instant.parse(s.cutTime()));
+            newest.putIfAbsent(t.name(), t);
+            cuts.putIfAbsent(t.name(), Instant.parse(s.cutTime()));
           }
         }
       }
-      Set<String> existing = kafka.await(admin.listTopics().names(), "list topics");
       Map<TopicPartition, Long> backedUp = new HashMap<>();
       newest.values().stream()
           .filter(t -> existing.contains(t.name()))

@@ -190,7 +190,11 @@ public final class Repository implements AutoCloseable {
     return ID_TIME.format(now) + "-" + UUID.randomUUID().toString().substring(0, 6);
   }
 
-  /** Every committed snapshot, oldest first. */
+  /** The order of snapshots: by creation time, then id. */
+  static final Comparator<SnapshotManifest> OLDEST_FIRST =
+      Comparator.comparing(SnapshotManifest::created).thenComparing(SnapshotManifest::id);
+
+  /** Every committed snapshot, oldest first. Reads every manifest. */
   public List<SnapshotManifest> snapshots() throws IOException {
     List<SnapshotManifest> result = new ArrayList<>();
     for (ObjectInfo info : storage.list(SNAPSHOTS_PREFIX)) {
@@ -198,14 +202,25 @@ public final class Repository implements AutoCloseable {
         result.add(readManifest(info.key()));
       }
     }
-    result.sort(
-        Comparator.comparing(SnapshotManifest::created).thenComparing(SnapshotManifest::id));
+    result.sort(OLDEST_FIRST);
     return result;
   }
 
+  /** The committed snapshots, newest first, each read only when the caller gets to it. */
+  public SnapshotHistory history() throws IOException {
+    List<String> ids = new ArrayList<>();
+    for (ObjectInfo info : storage.list(SNAPSHOTS_PREFIX)) {
+      String key = info.key();
+      if (key.endsWith(".json")) {
+        ids.add(key.substring(SNAPSHOTS_PREFIX.length(), key.length() - ".json".length()));
+      }
+    }
+    return new SnapshotHistory(this, ids);
+  }
+
+  /** The newest snapshot; reads the manifests of its second only. */
   public Optional<SnapshotManifest> latestSnapshot() throws IOException {
-    List<SnapshotManifest> all = snapshots();
-    return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    return Optional.ofNullable(history().get(0));
   }
 
   /** The snapshot of that id, or the newest one for {@code latest}. */
@@ -224,6 +239,11 @@ public final class Repository implements AutoCloseable {
           "list them with `kbackup snapshots`");
     }
     return readManifest(key);
+  }
+
+  /** The manifest of a snapshot known to exist. */
+  SnapshotManifest manifest(String id) throws IOException {
+    return readManifest(snapshotKey(id));
   }
 
   private SnapshotManifest readManifest(String key) throws IOException {
