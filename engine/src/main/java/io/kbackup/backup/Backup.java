@@ -1,8 +1,8 @@
 package io.kbackup.backup;
 
 import io.kbackup.doctor.Preflight;
-import io.kbackup.error.ExitCode;
 import io.kbackup.error.KbackupException;
+import io.kbackup.error.TaskResults;
 import io.kbackup.kafka.KafkaConnection;
 import io.kbackup.progress.Progress;
 import io.kbackup.repository.IncludedFile;
@@ -34,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -304,7 +303,7 @@ public final class Backup {
             threads.submit(new PartitionReader(kafka, writers, share, progress, this.progress)));
       }
       for (Future<PartitionReader.Result> future : results) {
-        PartitionReader.Result r = await(future);
+        PartitionReader.Result r = TaskResults.await(future);
         segments.putAll(r.segments());
         counts.putAll(r.records());
         records += r.recordCount();
@@ -319,27 +318,6 @@ public final class Backup {
             .mapToLong(s -> s.size() + s.indexSize())
             .sum();
     return new ReadResult(segments, counts, records, payload, stored);
-  }
-
-  private static PartitionReader.Result await(Future<PartitionReader.Result> future)
-      throws IOException {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new KbackupException(ExitCode.INTERRUPTED, "interrupted", null, e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof KbackupException k) {
-        throw k;
-      }
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IOException(e.getCause());
-    }
   }
 
   static String segmentPrefix(TopicPartition tp) {

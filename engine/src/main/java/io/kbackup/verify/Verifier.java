@@ -1,8 +1,8 @@
 package io.kbackup.verify;
 
 import io.kbackup.error.CorruptDataException;
-import io.kbackup.error.ExitCode;
 import io.kbackup.error.KbackupException;
+import io.kbackup.error.TaskResults;
 import io.kbackup.progress.Progress;
 import io.kbackup.repository.IncludedFile;
 import io.kbackup.repository.PartitionSnapshot;
@@ -33,7 +33,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -278,7 +277,7 @@ public final class Verifier {
             }
           });
       for (Future<SegmentCheck> future : checks) {
-        SegmentCheck check = finished(future);
+        SegmentCheck check = TaskResults.await(future);
         bytesRead += check.bytesRead();
         problems.addAll(check.problems());
         if (!check.problems().isEmpty()) {
@@ -287,28 +286,6 @@ public final class Verifier {
       }
     } finally {
       pool.shutdownNow();
-    }
-  }
-
-  /** A check's result; what it threw is thrown here as it was thrown on its thread. */
-  private static SegmentCheck finished(Future<SegmentCheck> future) throws IOException {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new KbackupException(ExitCode.INTERRUPTED, "interrupted", null, e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      if (cause instanceof Error error) {
-        throw error;
-      }
-      throw new IllegalStateException(cause); // a check throws no other checked exception
     }
   }
 
