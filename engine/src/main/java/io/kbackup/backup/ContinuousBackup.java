@@ -175,7 +175,8 @@ public final class ContinuousBackup {
           continue;
         }
         base = commit(lock, pending, base, tails, reading);
-        committed.accept(reading.result(base));
+        committed.accept(
+            reading.result(base, tails.values().stream().mapToInt(PartitionTail::reused).sum()));
         reading.committed(pending.time());
         pending = null;
         if (stopping) {
@@ -292,9 +293,15 @@ public final class ContinuousBackup {
      * The snapshot's result: records read since the last one (a few past the cut belong to the next
      * and are counted there too, never lost).
      */
-    BackupResult result(SnapshotManifest manifest) {
+    BackupResult result(SnapshotManifest manifest, int segmentsReused) {
       return new BackupResult(
-          manifest, records, bytes, stored, 0, 0, Duration.between(started, Instant.now()));
+          manifest,
+          records,
+          bytes,
+          stored,
+          segmentsReused,
+          0,
+          Duration.between(started, Instant.now()));
     }
 
     void committed(Instant cut) {

@@ -39,6 +39,7 @@ final class PartitionTail {
   private long longFrom;
   private int smallSinceLong;
   private List<SegmentInfo> longSealed;
+  private int reused;
 
   PartitionTail(
       TopicPartition partition,
@@ -132,6 +133,7 @@ final class PartitionTail {
         segments.add(s);
       }
     }
+    reused = segments.size();
     if (longSealed != null) {
       segments.addAll(longSealed);
       longSealed = null;
@@ -148,6 +150,11 @@ final class PartitionTail {
     cutEnd = -1;
     sealed = null;
     return last;
+  }
+
+  /** Segments of the last snapshot that the one just committed lists again. */
+  int reused() {
+    return reused;
   }
 
   /** Drops the open segment; what was stored of it is unreferenced and left to prune. */

@@ -275,6 +275,10 @@ class ContinuousBackupTest {
         // bursts 1-3, 4-6 and 7-9 each end up in one long segment; the rest are small ones
         int segments = SnapshotRecords.partition(running.last(), topic, 0).segments().size();
         assertThat(segments).as("after burst " + burst).isEqualTo(burst / 3 + burst % 3);
+        // listed again: all earlier ones, less the small ones a long segment replaced now
+        int before = (burst - 1) / 3 + (burst - 1) % 3;
+        int reused = burst % 3 == 0 ? before - 2 : before;
+        assertThat(running.commits.get(burst).segmentsReused()).isEqualTo(reused);
       }
       running.stopAndWait();
     }
