@@ -5,10 +5,13 @@ import io.kbackup.repository.Repository;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** How far the newest snapshots are behind the cluster, per topic. */
@@ -24,6 +27,9 @@ final class LagCommand implements Callable<Integer> {
   @Mixin KafkaOptions kafka;
   @Mixin MetricsFileOption metrics;
 
+  @Option(names = "--json", description = "Print one JSON line per topic (type lag).")
+  boolean json;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -33,6 +39,17 @@ final class LagCommand implements Callable<Integer> {
       Instant now = Instant.now();
       List<BackupLag.TopicLag> lags = BackupLag.measure(r, kafka.connection());
       metrics.lag(lags, now);
+      if (json) {
+        for (BackupLag.TopicLag l : lags) {
+          Map<String, Object> line = new LinkedHashMap<>();
+          line.put("topic", l.topic());
+          line.put("records", l.records());
+          line.put("cut", l.cut().toString());
+          line.put("ageSeconds", Duration.between(l.cut(), now).toMillis() / 1000.0);
+          out.json("lag", line);
+        }
+        return 0;
+      }
       if (lags.isEmpty()) {
         out.line("no snapshot of this cluster holds a topic that still exists");
         return 0;

@@ -38,6 +38,15 @@ class LagCommandTest {
     assertThat(lines.get(0)).matches("TOPIC\\s+RECORDS-BEHIND\\s+CUT\\s+AGE");
     assertThat(lines.get(1)).matches("lag-a\\s+17\\s+\\S+\\s+\\d+ s");
     assertThat(lines.get(2)).matches("lag-b\\s+0\\s+\\S+\\s+\\d+ s");
+    CliRunner.Result json = CliRunner.run("lag", "--repo", repo, "-b", b, "--json");
+    assertThat(json.exitCode()).as(json.err()).isZero();
+    var topics = json.jsonLines();
+    assertThat(topics).hasSize(2);
+    assertThat(topics.get(0).get("type").asText()).isEqualTo("lag");
+    assertThat(topics.get(0).get("topic").asText()).isEqualTo("lag-a");
+    assertThat(topics.get(0).get("records").asLong()).isEqualTo(17);
+    assertThat(topics.get(1).get("topic").asText()).isEqualTo("lag-b");
+    assertThat(topics.get(1).get("records").asLong()).isZero();
     String text = Files.readString(metrics);
     assertThat(text)
         .contains("kbackup_backup_lag_records{repository=\"" + repo + "\",topic=\"lag-a\"} 17.0")
