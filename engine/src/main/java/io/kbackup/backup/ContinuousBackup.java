@@ -52,9 +52,7 @@ public final class ContinuousBackup {
     }
   }
 
-  /**
-   * Small segments a partition lists before a long one replaces them (see {@link PartitionTail}).
-   */
+  /** Segments of one level joined into one of the next (see {@link PartitionTail}). */
   static final int CONSOLIDATE_AFTER = 32;
 
   private static final Duration POLL = Duration.ofMillis(200);
@@ -128,14 +126,20 @@ public final class ContinuousBackup {
             new SegmentWriters(
                 repository.storage(),
                 repository.config().segmentSettings(),
-                2 * Math.max(1, base.partitionCount()))) {
+                Math.max(1, base.partitionCount()))) {
       for (TopicSnapshot t : base.topics()) {
         for (PartitionSnapshot p : t.partitions()) {
           TopicPartition tp = new TopicPartition(t.name(), p.partition());
           tails.put(
               tp,
               new PartitionTail(
-                  tp, t.topicId(), p, writers, repository.storage(), consolidateAfter));
+                  tp,
+                  t.topicId(),
+                  p,
+                  writers,
+                  repository.storage(),
+                  consolidateAfter,
+                  repository.config().segmentSettings().segmentBytes()));
         }
       }
       consumer.assign(tails.keySet());

@@ -2,6 +2,7 @@ package io.kbackup.backup;
 
 import io.kbackup.repository.PartitionSnapshot;
 import io.kbackup.segment.BackupRecord;
+import io.kbackup.segment.SegmentConcatenation;
 import io.kbackup.segment.SegmentInfo;
 import io.kbackup.segment.SegmentRanges;
 import io.kbackup.segment.SegmentWriter;
@@ -9,7 +10,9 @@ import io.kbackup.segment.SegmentWriters;
 import io.kbackup.storage.Storage;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -17,14 +20,24 @@ import org.apache.kafka.common.TopicPartition;
  * When a cut is pending, the segment is sealed at the cut's end offset: at the first record at or
  * past it, or once the consumer's position reaches it. The next snapshot lists the last snapshot's
  * segments and the sealed ones; records past the cut go on into a new segment.
+ *
+ * <p>So that snapshots do not list ever more small segments, the segments this tail wrote are
+ * joined in levels (see {@link SegmentConcatenation}, which copies bytes and compresses nothing
+ * again): once {@code fanIn} segments of one level follow each other, they become one segment of
+ * the next level, unless together they exceed the repository's segment size. A partition tailed for
+ * a long time thus lists a few segments per level. The joined segments stay for the older snapshots
+ * that list them, until retention drops those.
  */
 final class PartitionTail {
+
+  private static final int LEVELS = 3;
 
   private final TopicPartition partition;
   private final String topicId;
   private final SegmentWriters writers;
   private final Storage storage;
-  private final int consolidateAfter;
+  private final int fanIn;
+  private final long segmentBytes;
 
   private PartitionSnapshot last;
   private SegmentWriter writer;
@@ -32,14 +45,12 @@ final class PartitionTail {
   private long cutEnd = -1;
   private List<SegmentInfo> sealed;
   private long sealedRecords;
-
-  /** The long segment: every record from {@code longFrom} on. */
-  private SegmentWriter longWriter;
-
-  private long longFrom;
-  private int smallSinceLong;
-  private List<SegmentInfo> longSealed;
   private int reused;
+
+  /** Segments of the last snapshot from before this tail began; then those it wrote, by level. */
+  private final List<SegmentInfo> before = new ArrayList<>();
+
+  private final List<List<SegmentInfo>> levels = new ArrayList<>();
 
   PartitionTail(
       TopicPartition partition,
@@ -47,16 +58,20 @@ final class PartitionTail {
       PartitionSnapshot last,
       SegmentWriters writers,
       Storage storage,
-      int consolidateAfter) {
+      int fanIn,
+      long segmentBytes) {
     this.partition = partition;
     this.topicId = topicId;
     this.last = last;
     this.writers = writers;
     this.storage = storage;
-    this.consolidateAfter = consolidateAfter;
+    this.fanIn = fanIn;
+    this.segmentBytes = segmentBytes;
     this.writer = writers.open(Backup.segmentPrefix(partition));
-    this.longWriter = writers.open(Backup.segmentPrefix(partition));
-    this.longFrom = last.endOffset();
+    this.before.addAll(last.segments());
+    for (int i = 0; i <= LEVELS; i++) {
+      levels.add(new ArrayList<>()); // the last level is never joined further
+    }
   }
 
   String topicId() {
@@ -73,7 +88,6 @@ final class PartitionTail {
       seal();
     }
     writer.append(record);
-    longWriter.append(record);
     unsealedRecords++;
   }
 
@@ -105,20 +119,45 @@ final class PartitionTail {
     sealedRecords = unsealedRecords;
     unsealedRecords = 0;
     writer = writers.open(Backup.segmentPrefix(partition));
-    smallSinceLong += sealed.size();
-    if (smallSinceLong >= consolidateAfter) {
-      longSealed = longWriter.finish();
-      longWriter = writers.open(Backup.segmentPrefix(partition));
+    levels.get(0).addAll(sealed);
+    for (int level = 0; level < LEVELS; level++) {
+      List<SegmentInfo> run = levels.get(level);
+      if (run.size() < fanIn) {
+        break;
+      }
+      long bytes = run.stream().mapToLong(SegmentInfo::size).sum();
+      List<SegmentInfo> next = levels.get(level + 1);
+      if (bytes <= segmentBytes) {
+        next.add(SegmentConcatenation.join(storage, Backup.segmentPrefix(partition), run));
+      } else {
+        next.addAll(run); // large enough as they are
+      }
+      run.clear();
     }
   }
 
-  /** Bytes of the segments sealed at the cut; only after the cut is no longer pending. */
+  /** Bytes of the segments stored for the cut: those sealed and those joined. */
   long sealedBytes() {
-    List<SegmentInfo> all = new ArrayList<>(sealed);
-    if (longSealed != null) {
-      all.addAll(longSealed);
+    Set<String> listed = new HashSet<>();
+    last.segments().forEach(s -> listed.add(s.key()));
+    return segments().stream()
+        .filter(s -> !listed.contains(s.key()))
+        .mapToLong(s -> s.size() + s.indexSize())
+        .sum();
+  }
+
+  /** Every segment the next snapshot may list, in offset order: the oldest level first. */
+  private List<SegmentInfo> segments() {
+    List<SegmentInfo> all = new ArrayList<>(before);
+    for (int level = LEVELS; level >= 0; level--) {
+      all.addAll(levels.get(level));
     }
-    return all.stream().mapToLong(s -> s.size() + s.indexSize()).sum();
+    return all;
+  }
+
+  /** Segments of the last snapshot that the one just committed lists again. */
+  int reused() {
+    return reused;
   }
 
   /**
@@ -126,22 +165,12 @@ final class PartitionTail {
    * snapshot this tail continues.
    */
   PartitionSnapshot commit(long startOffset) throws IOException {
-    List<SegmentInfo> segments = new ArrayList<>();
-    for (SegmentInfo s : last.segments()) {
-      boolean replaced = longSealed != null && s.firstOffset() >= longFrom;
-      if (s.lastOffset() >= startOffset && !replaced) {
-        segments.add(s);
-      }
-    }
-    reused = segments.size();
-    if (longSealed != null) {
-      segments.addAll(longSealed);
-      longSealed = null;
-      longFrom = cutEnd;
-      smallSinceLong = 0;
-    } else {
-      segments.addAll(sealed);
-    }
+    before.removeIf(s -> s.lastOffset() < startOffset);
+    levels.forEach(level -> level.removeIf(s -> s.lastOffset() < startOffset));
+    List<SegmentInfo> segments = segments();
+    Set<String> listed = new HashSet<>();
+    last.segments().forEach(s -> listed.add(s.key()));
+    reused = (int) segments.stream().filter(s -> listed.contains(s.key())).count();
     long count =
         startOffset == last.startOffset()
             ? last.recordCount() + sealedRecords
@@ -152,14 +181,8 @@ final class PartitionTail {
     return last;
   }
 
-  /** Segments of the last snapshot that the one just committed lists again. */
-  int reused() {
-    return reused;
-  }
-
   /** Drops the open segment; what was stored of it is unreferenced and left to prune. */
   void abort() {
     writer.abort();
-    longWriter.abort();
   }
 }

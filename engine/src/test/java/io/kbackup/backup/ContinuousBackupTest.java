@@ -10,6 +10,7 @@ import io.kbackup.repository.Repository;
 import io.kbackup.repository.SnapshotManifest;
 import io.kbackup.segment.BackupRecord;
 import io.kbackup.segment.Codec;
+import io.kbackup.segment.SegmentInfo;
 import io.kbackup.segment.SegmentSettings;
 import io.kbackup.storage.FileSystemStorage;
 import io.kbackup.testing.SnapshotRecords;
@@ -26,6 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -254,8 +256,7 @@ class ContinuousBackupTest {
   }
 
   @Test
-  void smallSegmentsAreReplacedByOneLongSegmentEveryFewSnapshots(@TempDir Path dir)
-      throws Exception {
+  void segmentsAreJoinedInLevelsSoSnapshotsListFew(@TempDir Path dir) throws Exception {
     String topic = "continuous-consolidate";
     Topics.create(kafka.bootstrapServers(), topic, 1);
     Repository repo =
@@ -268,18 +269,30 @@ class ContinuousBackupTest {
             Topics.producer(
                 kafka.bootstrapServers(), Map.of("linger.ms", "60000", "batch.size", "1000000"))) {
       running.awaitCommits(1);
+      // a plain model of the levels: each burst is one segment of level 0; three of a level
+      // are joined into one of the next
+      int[] levels = new int[4];
       for (int burst = 1; burst <= 10; burst++) {
         sendAtOnce(producer, topic, sent, 25);
         running.awaitCommits(1 + burst);
         assertHolds(repo, running.last(), topic, sent);
-        // bursts 1-3, 4-6 and 7-9 each end up in one long segment; the rest are small ones
+        int listedBefore = IntStream.of(levels).sum();
+        levels[0]++;
+        int joins = 0;
+        for (int level = 0; level < 3 && levels[level] == 3; level++) {
+          levels[level] = 0;
+          levels[level + 1]++;
+          joins++;
+        }
         int segments = SnapshotRecords.partition(running.last(), topic, 0).segments().size();
-        assertThat(segments).as("after burst " + burst).isEqualTo(burst / 3 + burst % 3);
-        // listed again: all earlier ones, less the small ones a long segment replaced now
-        int before = (burst - 1) / 3 + (burst - 1) % 3;
-        int reused = burst % 3 == 0 ? before - 2 : before;
-        assertThat(running.commits.get(burst).segmentsReused()).isEqualTo(reused);
+        assertThat(segments).as("after burst " + burst).isEqualTo(IntStream.of(levels).sum());
+        // each join replaced two segments the last snapshot listed
+        assertThat(running.commits.get(burst).segmentsReused()).isEqualTo(listedBefore - 2 * joins);
       }
+      // bursts 1-9 are in one segment of level 2 now, burst 10 in one of level 0
+      assertThat(SnapshotRecords.partition(running.last(), topic, 0).segments())
+          .extracting(SegmentInfo::recordCount)
+          .containsExactly(225L, 25L);
       running.stopAndWait();
     }
     // every snapshot, with small or long segments, still holds exactly its records
