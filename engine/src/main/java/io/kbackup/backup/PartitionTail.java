@@ -25,8 +25,9 @@ import org.apache.kafka.common.TopicPartition;
  * joined in levels (see {@link SegmentConcatenation}, which copies bytes and compresses nothing
  * again): once {@code fanIn} segments of one level follow each other, they become one segment of
  * the next level, unless together they exceed the repository's segment size. A partition tailed for
- * a long time thus lists a few segments per level. The joined segments stay for the older snapshots
- * that list them, until retention drops those.
+ * a long time thus lists a few segments per level. The small segments the last snapshot ends with,
+ * such as those of a tail that ran before, start at the first level. The joined segments stay for
+ * the older snapshots that list them, until retention drops those.
  */
 final class PartitionTail {
 
@@ -68,10 +69,17 @@ final class PartitionTail {
     this.fanIn = fanIn;
     this.segmentBytes = segmentBytes;
     this.writer = writers.open(Backup.segmentPrefix(partition));
-    this.before.addAll(last.segments());
     for (int i = 0; i <= LEVELS; i++) {
       levels.add(new ArrayList<>()); // the last level is never joined further
     }
+    // small segments the snapshot ends with (of an earlier tail, say) are joined with the new ones
+    List<SegmentInfo> segments = last.segments();
+    int small = segments.size();
+    while (small > 0 && segments.get(small - 1).size() < segmentBytes / 2) {
+      small--;
+    }
+    before.addAll(segments.subList(0, small));
+    levels.get(0).addAll(segments.subList(small, segments.size()));
   }
 
   String topicId() {

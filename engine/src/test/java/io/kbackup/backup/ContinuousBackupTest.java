@@ -295,11 +295,28 @@ class ContinuousBackupTest {
           .containsExactly(225L, 25L);
       running.stopAndWait();
     }
+    // a tail started again joins the small segments it finds with its own
+    try (Running again =
+            new Running(repo, topic, new ContinuousBackup.Trigger(Duration.ofHours(1), 20_000), 3);
+        KafkaProducer<byte[], byte[]> producer =
+            Topics.producer(
+                kafka.bootstrapServers(), Map.of("linger.ms", "60000", "batch.size", "1000000"))) {
+      again.awaitCommits(1);
+      for (int burst = 1; burst <= 2; burst++) {
+        sendAtOnce(producer, topic, sent, 25);
+        again.awaitCommits(1 + burst);
+        assertHolds(repo, again.last(), topic, sent);
+      }
+      assertThat(SnapshotRecords.partition(again.last(), topic, 0).segments())
+          .extracting(SegmentInfo::recordCount)
+          .containsExactly(275L, 25L);
+      again.stopAndWait();
+    }
     // every snapshot, with small or long segments, still holds exactly its records
     var report =
         new io.kbackup.verify.Verifier(repo.storage())
             .run(new io.kbackup.verify.VerifyOptions(null, 2, null));
-    assertThat(report.snapshots()).hasSize(12);
+    assertThat(report.snapshots()).hasSize(16);
     assertThat(report.problems()).isEmpty();
   }
 
