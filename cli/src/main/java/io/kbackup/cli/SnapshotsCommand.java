@@ -2,7 +2,9 @@ package io.kbackup.cli;
 
 import io.kbackup.drill.DrillLog;
 import io.kbackup.drill.DrillResult;
+import io.kbackup.error.KbackupException;
 import io.kbackup.repository.Repository;
+import io.kbackup.repository.SnapshotHistory;
 import io.kbackup.repository.SnapshotManifest;
 import io.kbackup.repository.TopicSnapshot;
 import java.util.ArrayList;
@@ -25,13 +27,21 @@ final class SnapshotsCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON document per snapshot.")
   boolean json;
 
+  @Option(
+      names = "--last",
+      paramLabel = "N",
+      description =
+          "Only the N newest snapshots, reading only their manifests (a continuous backup keeps"
+              + " many).")
+  Integer last;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     Printer printer = new Printer(spec.commandLine().getOut());
     try (Repository r = repo.open()) {
-      List<SnapshotManifest> snapshots = r.snapshots();
+      List<SnapshotManifest> snapshots = last == null ? r.snapshots() : newest(r, last);
       Map<String, DrillResult> drills = DrillLog.latestBySnapshot(r.storage());
       if (json) {
         for (SnapshotManifest s : snapshots) {
@@ -76,6 +86,20 @@ final class SnapshotsCommand implements Callable<Integer> {
           rows);
     }
     return 0;
+  }
+
+  /** The newest snapshots, oldest of them first. */
+  private static List<SnapshotManifest> newest(Repository r, int count) throws java.io.IOException {
+    if (count < 1) {
+      throw KbackupException.usage(
+          "--last " + count + " is not a positive number", "give 1 or more");
+    }
+    SnapshotHistory history = r.history();
+    List<SnapshotManifest> newest = new ArrayList<>();
+    for (int i = Math.min(count, history.size()) - 1; i >= 0; i--) {
+      newest.add(history.get(i));
+    }
+    return newest;
   }
 
   /** The last drill of a snapshot: whether it restored, and how long it took. */

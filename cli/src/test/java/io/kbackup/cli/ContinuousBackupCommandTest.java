@@ -72,6 +72,16 @@ class ContinuousBackupCommandTest {
 
     CliRunner.Result verify = CliRunner.run("verify", "--repo", repoDir.toString(), "--level", "2");
     assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
+    // the newest snapshots alone, oldest of them first
+    List<String> ids = repo.snapshots().stream().map(SnapshotManifest::id).toList();
+    CliRunner.Result newest =
+        CliRunner.run("snapshots", "--repo", repoDir.toString(), "--last", "2", "--json");
+    assertThat(newest.jsonLines().stream().map(l -> l.get("id").asText()))
+        .containsExactlyElementsOf(ids.subList(ids.size() - 2, ids.size()));
+    assertOneClearError(
+        CliRunner.run("snapshots", "--repo", repoDir.toString(), "--last", "0"),
+        2,
+        "--last 0 is not a positive number");
     // each snapshot was recorded as a successful backup, with the records it read
     String text = Files.readString(metrics);
     assertThat(text)
