@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kbackup.backup.Backup;
 import io.kbackup.backup.BackupOptions;
 import io.kbackup.backup.BackupResult;
+import io.kbackup.backup.ContinuousBackup;
 import io.kbackup.kafka.KafkaConnection;
 import io.kbackup.kafka.TopicSelector;
 import io.kbackup.localkafka.LocalKafka;
@@ -19,6 +20,8 @@ import io.kbackup.segment.SegmentSettings;
 import io.kbackup.storage.FileSystemStorage;
 import io.kbackup.testing.SnapshotRecords;
 import io.kbackup.testing.Topics;
+import io.kbackup.verify.Verifier;
+import io.kbackup.verify.VerifyOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,10 +30,12 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -39,8 +44,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The broker crashes (SIGKILL) in the middle of a backup and in the middle of a restore, and comes
- * back a few seconds later: both finish with exact data.
+ * The broker crashes (SIGKILL) in the middle of a backup, of a restore and of a continuous backup,
+ * and comes back a few seconds later: each finishes with exact data.
  */
 class BrokerRestartTest {
 
@@ -98,6 +103,105 @@ class BrokerRestartTest {
       assertThat(TopicContents.read(b, target)).isEqualTo(TopicContents.read(b, TOPIC));
     } finally {
       thread.shutdownNow();
+    }
+  }
+
+  @Test
+  void aContinuousBackupRidesOutABrokerCrash(@TempDir Path dir) throws Exception {
+    String topic = "restart-tail";
+    try (LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"))) {
+      String b = kafka.bootstrapServers();
+      Topics.create(b, topic, PARTITIONS);
+      Repository repo =
+          Repository.init(
+              new FileSystemStorage(dir.resolve("repo")),
+              new SegmentSettings(Codec.ZSTD, 1, 64 << 10, 256 << 10));
+      AtomicBoolean stop = new AtomicBoolean();
+      List<BackupResult> commits = new CopyOnWriteArrayList<>();
+      // as the daemon runs it: a continuous backup that fails starts again
+      Thread tail =
+          new Thread(
+              () -> {
+                while (!stop.get()) {
+                  try {
+                    new ContinuousBackup(
+                            repo,
+                            KafkaConnection.of(b),
+                            new BackupOptions(TopicSelector.of(topic, null), false),
+                            new ContinuousBackup.Trigger(Duration.ofSeconds(1), Long.MAX_VALUE))
+                        .run(stop::get, commits::add);
+                  } catch (Exception e) {
+                    sleep(500);
+                  }
+                }
+              });
+      tail.start();
+      try {
+        produce(b, topic, 0, 2000);
+        awaitRecords(commits, 2L * 2000);
+        kafka.kill();
+        Thread.sleep(Duration.ofSeconds(2).toMillis());
+        kafka.restart();
+        produce(b, topic, 2000, 2000);
+        awaitRecords(commits, 2L * 4000);
+      } finally {
+        stop.set(true);
+        tail.join(TimeUnit.MINUTES.toMillis(2));
+      }
+      var last = commits.get(commits.size() - 1).snapshot();
+      for (int p = 0; p < PARTITIONS; p++) {
+        var records = SnapshotRecords.read(repo, last, topic, p);
+        assertThat(records).hasSize(4000);
+        for (int i = 0; i < 4000; i++) {
+          assertThat(records.get(i).offset()).isEqualTo(i);
+          assertThat(new String(records.get(i).value(), StandardCharsets.UTF_8))
+              .isEqualTo(payload(p, i));
+        }
+      }
+      var report = new Verifier(repo.storage()).run(new VerifyOptions(null, 2, null));
+      assertThat(report.problems()).isEmpty();
+      assertThat(report.snapshots()).hasSize(repo.snapshots().size());
+    }
+  }
+
+  private static void awaitRecords(List<BackupResult> commits, long records) throws Exception {
+    Instant deadline = Instant.now().plusSeconds(120);
+    while (commits.isEmpty()
+        || commits.get(commits.size() - 1).snapshot().recordCount() < records) {
+      assertThat(Instant.now())
+          .as("waiting for %d records in a snapshot", records)
+          .isBefore(deadline);
+      Thread.sleep(50);
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void produce(String bootstrap, String topic, int from, int count)
+      throws Exception {
+    try (KafkaProducer<byte[], byte[]> producer = Topics.producer(bootstrap)) {
+      List<Future<?>> sends = new java.util.ArrayList<>();
+      for (int i = from; i < from + count; i++) {
+        for (int part = 0; part < PARTITIONS; part++) {
+          sends.add(
+              producer.send(
+                  new ProducerRecord<>(
+                      topic,
+                      part,
+                      ("k" + i).getBytes(StandardCharsets.UTF_8),
+                      payload(part, i).getBytes(StandardCharsets.UTF_8))));
+        }
+      }
+      producer.flush();
+      for (Future<?> f : sends) {
+        f.get(2, TimeUnit.MINUTES);
+      }
     }
   }
 
