@@ -90,7 +90,7 @@ public final class Backup {
       cut = ClusterCut.capture(kafka, admin, options.topics());
     }
     String clusterId = cut.clusterId();
-    List<IncludedFile> files = includeFiles();
+    List<IncludedFile> files = includeFiles(repository, options.includeFiles());
     // newest first: each partition continues the newest snapshot that holds it
     SnapshotHistory history = options.full() ? null : repository.history();
     SnapshotManifest previous = history == null ? null : history.get(0);
@@ -327,9 +327,10 @@ public final class Backup {
   /**
    * Stores the user's files, each under a key named by its digest, so equal files are kept once.
    */
-  List<IncludedFile> includeFiles() throws IOException {
+  static List<IncludedFile> includeFiles(Repository repository, List<Path> paths)
+      throws IOException {
     List<IncludedFile> files = new ArrayList<>();
-    for (Path path : options.includeFiles()) {
+    for (Path path : paths) {
       byte[] bytes;
       try {
         bytes = Files.readAllBytes(path);

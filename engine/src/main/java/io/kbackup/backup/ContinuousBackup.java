@@ -119,7 +119,6 @@ public final class ContinuousBackup {
       Consumer<BackupResult> committed)
       throws IOException {
     Map<TopicPartition, PartitionTail> tails = new HashMap<>();
-    boolean clean = false;
     try (Admin admin = kafka.admin();
         KafkaConsumer<byte[], byte[]> consumer = kafka.consumer(Map.of());
         SegmentWriters writers =
@@ -165,8 +164,6 @@ public final class ContinuousBackup {
           }
           pending = ClusterCut.capture(kafka, admin, options.topics());
           if (!continues(pending, tails)) {
-            tails.values().forEach(PartitionTail::abort);
-            clean = true;
             return false;
           }
           reading.cutCaptured();
@@ -184,8 +181,6 @@ public final class ContinuousBackup {
         reading.committed(pending.time());
         pending = null;
         if (stopping) {
-          tails.values().forEach(PartitionTail::abort);
-          clean = true;
           return true;
         }
       }
@@ -194,9 +189,8 @@ public final class ContinuousBackup {
     } catch (UncheckedIOException e) {
       throw e.getCause();
     } finally {
-      if (!clean) {
-        tails.values().forEach(PartitionTail::abort);
-      }
+      // what was read past the last commit is read again by the next backup
+      tails.values().forEach(PartitionTail::abort);
     }
   }
 
@@ -225,7 +219,7 @@ public final class ContinuousBackup {
       Reading reading)
       throws IOException {
     tails.values().forEach(tail -> reading.stored(tail.sealedBytes()));
-    List<IncludedFile> files = new Backup(repository, kafka, options).includeFiles();
+    List<IncludedFile> files = Backup.includeFiles(repository, options.includeFiles());
     List<TopicSnapshot> topics =
         cut.topicSnapshots(
             tp -> {

@@ -146,8 +146,7 @@ final class PartitionTail {
 
   /** Bytes of the segments stored for the cut: those sealed and those joined. */
   long sealedBytes() {
-    Set<String> listed = new HashSet<>();
-    last.segments().forEach(s -> listed.add(s.key()));
+    Set<String> listed = lastKeys();
     return segments().stream()
         .filter(s -> !listed.contains(s.key()))
         .mapToLong(s -> s.size() + s.indexSize())
@@ -163,6 +162,12 @@ final class PartitionTail {
     return all;
   }
 
+  private Set<String> lastKeys() {
+    Set<String> keys = new HashSet<>();
+    last.segments().forEach(s -> keys.add(s.key()));
+    return keys;
+  }
+
   /** Segments of the last snapshot that the one just committed lists again. */
   int reused() {
     return reused;
@@ -176,8 +181,7 @@ final class PartitionTail {
     before.removeIf(s -> s.lastOffset() < startOffset);
     levels.forEach(level -> level.removeIf(s -> s.lastOffset() < startOffset));
     List<SegmentInfo> segments = segments();
-    Set<String> listed = new HashSet<>();
-    last.segments().forEach(s -> listed.add(s.key()));
+    Set<String> listed = lastKeys();
     reused = (int) segments.stream().filter(s -> listed.contains(s.key())).count();
     long count =
         startOffset == last.startOffset()
