@@ -80,7 +80,7 @@ final class MetricsFileOption {
     record(
         () -> {
           RepositorySize size = measure ? RepositorySize.measure(r) : null;
-          FileSystemSpace space = FileSystemSpace.of(r.storage());
+          FileSystemSpace space = size != null ? size.space() : FileSystemSpace.of(r.storage());
           return m -> {
             m.backup(repository, result, now);
             if (size != null) {

@@ -85,9 +85,9 @@ public final class Backup {
     Instant started = Instant.now();
     ClusterCut cut;
     try (Admin admin = kafka.admin()) {
-      kafka.clusterId(admin);
+      String id = kafka.clusterId(admin); // an unreachable cluster is told apart first
       Preflight.beforeBackup(kafka, admin, options.topics());
-      cut = ClusterCut.capture(kafka, admin, options.topics());
+      cut = ClusterCut.capture(kafka, admin, options.topics(), id);
     }
     String clusterId = cut.clusterId();
     List<IncludedFile> files = includeFiles(repository, options.includeFiles());

@@ -45,7 +45,12 @@ record ClusterCut(
   record TopicConfigs(Map<String, String> values, List<String> sensitive) {}
 
   static ClusterCut capture(KafkaConnection kafka, Admin admin, TopicSelector selector) {
-    String clusterId = kafka.clusterId(admin);
+    return capture(kafka, admin, selector, kafka.clusterId(admin));
+  }
+
+  /** The cut of a cluster whose id the caller has already asked for. */
+  static ClusterCut capture(
+      KafkaConnection kafka, Admin admin, TopicSelector selector, String clusterId) {
     Set<String> names = kafka.selectTopics(admin, selector);
     Map<String, TopicDescription> topics =
         new TreeMap<>(kafka.await(admin.describeTopics(names).allTopicNames(), "describe topics"));
