@@ -65,6 +65,24 @@ final class ParallelRestore {
    */
   Result run(List<PartitionRestore> plan, RestoreState state, Map<TopicPartition, Long> ends)
       throws IOException {
+    Map<TopicPartition, Long> already = new java.util.HashMap<>();
+    for (PartitionRestore p : plan) {
+      long present = ends.get(p.target()) - state.partition(p.target()).targetStartOffset();
+      if (present < 0 || present > p.recordCount()) {
+        throw KbackupException.failed(
+            "target partition "
+                + p.target()
+                + " holds "
+                + present
+                + " records since the restore began, the snapshot has "
+                + p.recordCount(),
+            "something else wrote to the target; delete the target topic if this restore created"
+                + " it and run the restore again, or restore into a new topic with --topic-map",
+            null);
+      }
+      already.put(p.target(), present);
+    }
+    new TargetPrefix(kafka, storage).check(plan, state, ends);
     progress.expect(plan.stream().mapToLong(PartitionRestore::recordCount).sum());
     AtomicReference<Exception> failure = new AtomicReference<>();
     AtomicLong sent = new AtomicLong();
@@ -86,25 +104,13 @@ final class ParallelRestore {
       List<Future<?>> tasks = new ArrayList<>();
       for (PartitionRestore p : plan) {
         RestoreState.Partition sp = state.partition(p.target());
-        long already = ends.get(p.target()) - sp.targetStartOffset();
-        if (already < 0 || already > p.recordCount()) {
-          throw KbackupException.failed(
-              "target partition "
-                  + p.target()
-                  + " holds "
-                  + already
-                  + " records since the restore began, the snapshot has "
-                  + p.recordCount(),
-              "something else wrote to the target; restore into a new topic with --topic-map",
-              null);
-        }
         PartitionRestorer restorer =
             new PartitionRestorer(
                 storage,
                 producer,
                 p,
                 sp.targetStartOffset(),
-                already,
+                already.get(p.target()),
                 failure,
                 skipDamaged,
                 progress);
@@ -113,7 +119,7 @@ final class ParallelRestore {
                 () -> {
                   restorer.run();
                   sent.addAndGet(restorer.sent());
-                  skipped.addAndGet(already);
+                  skipped.addAndGet(already.get(p.target()));
                   payload.addAndGet(restorer.payloadBytes());
                   maps.put(p.target(), restorer.offsetMap());
                   oldest.put(p.target(), restorer.oldestTimestamp());
@@ -135,7 +141,9 @@ final class ParallelRestore {
           throw new KbackupException(ExitCode.INTERRUPTED, "interrupted", null, e);
         }
       }
-      producer.flush();
+      if (failure.get() == null) {
+        producer.flush();
+      }
     } finally {
       pool.shutdownNow();
     }

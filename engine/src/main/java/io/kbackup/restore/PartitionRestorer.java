@@ -3,12 +3,10 @@ package io.kbackup.restore;
 import io.kbackup.error.CorruptDataException;
 import io.kbackup.progress.Progress;
 import io.kbackup.segment.BackupRecord;
-import io.kbackup.segment.RecordBatch;
-import io.kbackup.segment.SegmentInfo;
-import io.kbackup.segment.SegmentReader;
 import io.kbackup.storage.ObjectNotFoundException;
 import io.kbackup.storage.Storage;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Producer;
@@ -17,9 +15,11 @@ import org.apache.kafka.common.header.Header;
 
 /**
  * Sends the records of one partition's plan, in offset order, to its target partition. The first
- * {@code alreadyPresent} records are skipped: an earlier run delivered them (an idempotent producer
- * delivers a prefix, never a record twice). Every record, skipped or sent, is entered in the offset
- * map: the k-th record of the plan lands at the target start offset plus k.
+ * {@code alreadyPresent} records are skipped: an earlier run delivered them, as {@link
+ * TargetPrefix} has checked. Every record, skipped or sent, is entered in the offset map: the k-th
+ * record of the plan lands at the target start offset plus k. The first record the target refuses
+ * stops every partition: nothing sent after it may land, or the target would hold the plan with a
+ * hole.
  */
 final class PartitionRestorer {
 
@@ -85,36 +85,20 @@ final class PartitionRestorer {
   }
 
   private void send() throws IOException {
-    for (SegmentInfo segment : plan.segments()) {
-      if (segment.lastOffset() < plan.startOffset() || segment.firstOffset() >= plan.stopOffset()) {
-        continue;
-      }
-      try (SegmentReader reader = SegmentReader.open(storage, segment, plan.startOffset())) {
-        for (RecordBatch batch = reader.next(); batch != null; batch = reader.next()) {
-          if (batch.lastOffset() < plan.startOffset()) {
-            continue;
-          }
-          for (BackupRecord r : batch.records()) {
-            if (r.offset() < plan.startOffset()) {
-              continue;
-            }
-            if (r.offset() >= plan.stopOffset() || restored >= plan.recordCount()) {
-              return;
-            }
-            if (failure.get() != null) {
-              return;
-            }
-            offsetMap.add(r.offset(), targetStartOffset + restored);
-            if (r.timestamp() >= 0) {
-              oldestTimestamp = Math.min(oldestTimestamp, r.timestamp());
-            }
-            if (restored >= alreadyPresent) {
-              send(r);
-            }
-            progress.add(1, r.payloadSize());
-            restored++;
-          }
+    try (PlanRecords records = new PlanRecords(storage, plan)) {
+      for (BackupRecord r = records.next(); r != null; r = records.next()) {
+        if (failure.get() != null) {
+          return;
         }
+        offsetMap.add(r.offset(), targetStartOffset + restored);
+        if (r.timestamp() >= 0) {
+          oldestTimestamp = Math.min(oldestTimestamp, r.timestamp());
+        }
+        if (restored >= alreadyPresent) {
+          send(r);
+        }
+        progress.add(1, r.payloadSize());
+        restored++;
       }
     }
   }
@@ -131,8 +115,10 @@ final class PartitionRestorer {
     producer.send(
         record,
         (metadata, e) -> {
-          if (e != null) {
-            failure.compareAndSet(null, new SendFailure(plan.target(), e));
+          if (e != null && failure.compareAndSet(null, new SendFailure(plan.target(), e))) {
+            // the idempotent producer would re-sequence and still deliver the batches after a
+            // refused one, leaving a hole; closing at once from here aborts them all
+            producer.close(Duration.ZERO);
           }
         });
     sent++;
