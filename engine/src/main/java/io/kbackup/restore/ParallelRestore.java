@@ -157,8 +157,13 @@ final class ParallelRestore {
               + f.partition()
               + " refused records as invalid: "
               + f.getCause().getMessage(),
-          "check the target topic's configs (a compacted topic refuses records without a key),"
-              + " fix them and run the same restore again; it resumes where it stopped",
+          f.getCause().getMessage() != null && f.getCause().getMessage().contains("Timestamp")
+              ? "the target topic's message.timestamp.before.max.ms or"
+                  + " message.timestamp.after.max.ms refuses the records' timestamps: set it to "
+                  + Long.MAX_VALUE
+                  + " and run the same restore again; it resumes where it stopped"
+              : "check the target topic's configs (a compacted topic refuses records without a"
+                  + " key), fix them and run the same restore again; it resumes where it stopped",
           e);
     }
     if (e != null) {

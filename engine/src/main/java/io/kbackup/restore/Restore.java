@@ -120,6 +120,15 @@ public final class Restore {
       if (previous == null) {
         targetTopics.checkTimestampsKept(admin, existing.keySet());
       }
+      if (previous == null || !RestoreState.COMPLETE.equals(previous.status())) {
+        // a topic this restore created has no bounds; any other target's must let every record in
+        List<String> foreign =
+            existing.keySet().stream()
+                .filter(t -> previous == null || !previous.createdTopics().contains(t))
+                .sorted()
+                .toList();
+        new TimestampBounds(kafka, repository.storage()).checkExisting(admin, foreign, plan);
+      }
       Map<TopicPartition, Long> targetEnds = new HashMap<>();
       Map<TopicPartition, Long> targetStarts = new HashMap<>();
       List<TopicPartition> existingPartitions =
@@ -155,7 +164,7 @@ public final class Restore {
             true,
             notes,
             plannedGroups,
-            plannedChanges(snapshot, topics, toCreate),
+            plannedChanges(admin, snapshot, topics, toCreate),
             List.of());
       }
       RestoreState state =
@@ -282,8 +291,9 @@ public final class Restore {
   }
 
   private List<String> plannedChanges(
-      SnapshotManifest snapshot, List<TopicSnapshot> topics, List<String> toCreate) {
+      Admin admin, SnapshotManifest snapshot, List<TopicSnapshot> topics, List<String> toCreate) {
     List<String> lines = new ArrayList<>();
+    boolean differenceKnown = !toCreate.isEmpty() && TimestampBounds.differenceKnown(kafka, admin);
     for (TopicSnapshot t : topics) {
       String target = options.topicMap().target(t.name());
       if (!toCreate.contains(target)) {
@@ -302,7 +312,7 @@ public final class Restore {
                   ? "the cluster's default"
                   : options.replicationFactor())
               + ", configs "
-              + targetTopics.creationConfigs(t)
+              + targetTopics.creationConfigs(t, differenceKnown)
               + (later.isEmpty() ? "" : "; once the data is in: " + later));
     }
     if (!options.dataOnly()) {

@@ -23,8 +23,8 @@ import org.apache.kafka.common.config.ConfigResource;
 
 /**
  * The target topics of a restore: which exist, creating the missing ones so that old records
- * survive (no time retention, create time, no timestamp bounds), and setting the backed-up configs
- * once the data is in.
+ * survive (no time retention, create time, timestamp bounds lifted explicitly), and setting the
+ * backed-up configs once the data is in.
  */
 final class TargetTopics {
 
@@ -45,12 +45,19 @@ final class TargetTopics {
     this.options = options;
   }
 
-  /** A new topic's configs: the backed-up ones, safe for old records, then the overrides. */
-  Map<String, String> creationConfigs(TopicSnapshot t) {
+  /**
+   * A new topic's configs: the backed-up ones, safe for old records, then the overrides. The
+   * timestamp bounds are set explicitly, as the target broker's defaults would otherwise apply.
+   *
+   * @param differenceKnown whether the target's brokers know {@code
+   *     message.timestamp.difference.max.ms}
+   */
+  Map<String, String> creationConfigs(TopicSnapshot t, boolean differenceKnown) {
     Map<String, String> configs = new TreeMap<>(t.configs());
     DEFERRED_CONFIGS.forEach(configs::remove);
     configs.put("retention.ms", "-1");
     configs.put("message.timestamp.type", "CreateTime");
+    configs.putAll(TimestampBounds.unbounded(differenceKnown));
     configs.putAll(options.configOverrides());
     return configs;
   }
@@ -100,12 +107,13 @@ final class TargetTopics {
   void createTopics(
       Admin admin, List<TopicSnapshot> topics, List<String> toCreate, List<String> notes) {
     List<NewTopic> newTopics = new ArrayList<>();
+    boolean differenceKnown = !toCreate.isEmpty() && TimestampBounds.differenceKnown(kafka, admin);
     for (TopicSnapshot t : topics) {
       String target = options.topicMap().target(t.name());
       if (!toCreate.contains(target)) {
         continue;
       }
-      Map<String, String> configs = creationConfigs(t);
+      Map<String, String> configs = creationConfigs(t, differenceKnown);
       Optional<Short> replication =
           Optional.ofNullable(options.replicationFactor()).map(Integer::shortValue);
       int partitions = options.partitions().countFor(t.name(), t.partitionCount());
@@ -173,8 +181,9 @@ final class TargetTopics {
 
   /**
    * Sets the backed-up configs a created topic was given without, now that the data is in:
-   * log-append time and timestamp bounds only concern new records. Time retention is set only when
-   * it deletes none of the restored records; otherwise it is left at -1 and the output says so.
+   * log-append time and timestamp bounds only concern new records, and bounds the source topic did
+   * not set are removed again. Time retention is set only when it deletes none of the restored
+   * records; otherwise it is left at -1 and the output says so.
    */
   void applyDeferredConfigs(
       Admin admin,
@@ -182,6 +191,7 @@ final class TargetTopics {
       List<String> created,
       Map<TopicPartition, Long> oldest,
       List<String> notes) {
+    Boolean differenceKnown = null;
     for (TopicSnapshot t : topics) {
       String target = options.topicMap().target(t.name());
       if (!created.contains(target)) {
@@ -207,16 +217,29 @@ final class TargetTopics {
                   apply.put(key, value);
                 }
               });
-      if (!apply.isEmpty()) {
-        List<AlterConfigOp> ops = new ArrayList<>();
-        apply.forEach(
-            (k, v) -> ops.add(new AlterConfigOp(new ConfigEntry(k, v), AlterConfigOp.OpType.SET)));
+      // bounds the source topic did not set return to the target broker's defaults, as there
+      List<String> lifted = new ArrayList<>(List.of(TimestampBounds.BEFORE, TimestampBounds.AFTER));
+      if (differenceKnown == null) {
+        differenceKnown = TimestampBounds.differenceKnown(kafka, admin);
+      }
+      if (differenceKnown) {
+        lifted.add(TimestampBounds.DIFFERENCE);
+      }
+      lifted.removeIf(k -> t.configs().containsKey(k) || options.configOverrides().containsKey(k));
+      List<AlterConfigOp> ops = new ArrayList<>();
+      apply.forEach(
+          (k, v) -> ops.add(new AlterConfigOp(new ConfigEntry(k, v), AlterConfigOp.OpType.SET)));
+      lifted.forEach(
+          k -> ops.add(new AlterConfigOp(new ConfigEntry(k, null), AlterConfigOp.OpType.DELETE)));
+      if (!ops.isEmpty()) {
         kafka.await(
             admin
                 .incrementalAlterConfigs(
                     Map.of(new ConfigResource(ConfigResource.Type.TOPIC, target), ops))
                 .all(),
             "set the configs of topic " + target);
+      }
+      if (!apply.isEmpty()) {
         notes.add(
             "topic "
                 + target
