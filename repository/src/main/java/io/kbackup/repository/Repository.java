@@ -168,6 +168,11 @@ public final class Repository implements AutoCloseable {
     return keys != null;
   }
 
+  /** What the user should know of the repository's state, such as key slots that were skipped. */
+  public List<String> warnings() {
+    return keys == null ? List.of() : keys.skipped();
+  }
+
   /** The master key and the slot that opened it; only for an encrypted repository. */
   public KeySlots.Opened keys() {
     if (keys == null) {
