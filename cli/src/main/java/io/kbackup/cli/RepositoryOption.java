@@ -50,7 +50,7 @@ final class RepositoryOption {
   Repository open() throws IOException {
     Storage storage = storage();
     try {
-      Repository repository = Repository.open(storage, password::get);
+      Repository repository = Repository.open(storage, password::get, password.given());
       if (mixee != null) {
         repository
             .warnings()

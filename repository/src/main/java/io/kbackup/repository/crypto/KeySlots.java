@@ -59,6 +59,11 @@ public final class KeySlots {
     return slot;
   }
 
+  /** Whether any object is named as a key slot, usable or not. */
+  public static boolean anyExist(Storage storage) throws IOException {
+    return storage.list(PREFIX).stream().anyMatch(o -> SLOT_KEY.matcher(o.key()).matches());
+  }
+
   /** The usable key slots. */
   public static List<KeySlot> list(Storage storage) throws IOException {
     return find(storage).slots();
