@@ -69,6 +69,7 @@ final class CopyCommand implements Callable<Integer> {
     Printer out = new Printer(spec.commandLine().getOut());
     try (Repository from = repo.open();
         Repository into = destination().open()) {
+      into.refuseUnencryptedWrites();
       if (from.config().id().equals(into.config().id())) {
         throw KbackupException.usage(
             "--to is the same repository as --repo", "give another repository to copy into");

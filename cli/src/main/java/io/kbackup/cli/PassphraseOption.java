@@ -33,6 +33,15 @@ final class PassphraseOption {
     return resolve(file, variable, System.getenv());
   }
 
+  /** Whether a passphrase was given at all, told without reading a file or running a command. */
+  boolean given() {
+    Map<String, String> env = System.getenv();
+    return file != null
+        || env.get(variable + "_FILE") != null
+        || env.get(variable + "_COMMAND") != null
+        || env.get(variable) != null;
+  }
+
   /** The passphrase from a file option, or the environment variables of a prefix; null if none. */
   static String resolve(Path file, String variable, Map<String, String> env) {
     if (file != null) {

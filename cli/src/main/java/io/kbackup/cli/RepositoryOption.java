@@ -6,7 +6,9 @@ import io.kbackup.storage.Storage;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The {@code --repo} option shared by every command that uses a repository. */
 final class RepositoryOption {
@@ -27,6 +29,10 @@ final class RepositoryOption {
 
   @Mixin PassphraseOption password;
 
+  /** The command this option belongs to, for its error stream; null when built in code. */
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec mixee;
+
   Storage storage() {
     if (repo.startsWith("s3://")) {
       return s3.open(repo);
@@ -44,7 +50,13 @@ final class RepositoryOption {
   Repository open() throws IOException {
     Storage storage = storage();
     try {
-      return Repository.open(storage, password::get);
+      Repository repository = Repository.open(storage, password::get, password.given());
+      if (mixee != null) {
+        repository
+            .warnings()
+            .forEach(w -> mixee.commandLine().getErr().println("kbackup: warning: " + w));
+      }
+      return repository;
     } catch (IOException | RuntimeException e) {
       storage.close();
       throw e;

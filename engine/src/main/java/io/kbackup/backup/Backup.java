@@ -82,6 +82,7 @@ public final class Backup {
 
   /** Runs under a lock the caller holds, such as a continuous backup's. */
   BackupResult run(RepositoryLock lock) throws IOException {
+    repository.refuseUnencryptedWrites();
     Instant started = Instant.now();
     ClusterCut cut;
     try (Admin admin = kafka.admin()) {

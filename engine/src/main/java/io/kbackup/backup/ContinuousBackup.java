@@ -96,6 +96,7 @@ public final class ContinuousBackup {
    * returns. Each committed snapshot is handed to {@code committed} as it is committed.
    */
   public void run(BooleanSupplier stop, Consumer<BackupResult> committed) throws IOException {
+    repository.refuseUnencryptedWrites();
     try (RepositoryLock lock =
         RepositoryLock.acquire(repository.storage(), LockKind.SHARED, "backup --continuous")) {
       BackupOptions round = options;

@@ -2,6 +2,7 @@ package io.kbackup.repository;
 
 import io.kbackup.error.ExitCode;
 import io.kbackup.error.KbackupException;
+import io.kbackup.repository.crypto.ConfigMac;
 import io.kbackup.repository.crypto.EncryptedStorage;
 import io.kbackup.repository.crypto.KeySlots;
 import io.kbackup.segment.SegmentSettings;
@@ -36,15 +37,18 @@ public final class Repository implements AutoCloseable {
   private final Storage storage;
   private final RepositoryConfig config;
   private final KeySlots.Opened keys;
+  private final boolean passphraseUnused;
 
   private Repository(Storage storage, RepositoryConfig config) {
-    this(storage, config, null);
+    this(storage, config, null, false);
   }
 
-  private Repository(Storage storage, RepositoryConfig config, KeySlots.Opened keys) {
+  private Repository(
+      Storage storage, RepositoryConfig config, KeySlots.Opened keys, boolean passphraseUnused) {
     this.storage = storage;
     this.config = config;
     this.keys = keys;
+    this.passphraseUnused = passphraseUnused;
   }
 
   /** Creates a new repository; refuses when the storage already holds one. */
@@ -83,7 +87,7 @@ public final class Repository implements AutoCloseable {
     if (passphrase == null) {
       return new Repository(storage, config);
     }
-    KeySlots.create(storage, passphrase, config.id());
+    ConfigMac.write(storage, KeySlots.create(storage, passphrase, config.id()), document);
     return open(storage, () -> passphrase);
   }
 
@@ -97,6 +101,16 @@ public final class Repository implements AutoCloseable {
    * return null, when none was given).
    */
   public static Repository open(Storage storage, Supplier<String> passphrase) throws IOException {
+    return open(storage, passphrase, false);
+  }
+
+  /**
+   * The same, told whether the user gave a passphrase (without asking {@code passphrase}, which may
+   * run a command): one given for a repository that is not encrypted is not used, and commands that
+   * write refuse to ({@link #refuseUnencryptedWrites}).
+   */
+  public static Repository open(
+      Storage storage, Supplier<String> passphrase, boolean passphraseGiven) throws IOException {
     if (storage.stat(CONFIG_KEY).isEmpty()) {
       throw new KbackupException(
           ExitCode.REPOSITORY_MISSING,
@@ -148,7 +162,15 @@ public final class Repository implements AutoCloseable {
           "use a newer kbackup");
     }
     if (!config.features().contains(RepositoryConfig.ENCRYPTION)) {
-      return new Repository(storage, config);
+      if (KeySlots.anyExist(storage)) {
+        throw new io.kbackup.error.CorruptDataException(
+            storage.location()
+                + " has key slots under "
+                + KeySlots.PREFIX
+                + " but its config.json does not list the feature encryption: the config was"
+                + " damaged or tampered with, and nothing is read or written unencrypted");
+      }
+      return new Repository(storage, config, null, passphraseGiven);
     }
     String secret = passphrase == null ? null : passphrase.get();
     if (secret == null) {
@@ -159,13 +181,37 @@ public final class Repository implements AutoCloseable {
               + " --password-file");
     }
     KeySlots.Opened opened = KeySlots.open(storage, secret, config.id());
+    ConfigMac.check(storage, opened.masterKey(), document);
     return new Repository(
-        new EncryptedStorage(storage, opened.masterKey(), config.id()), config, opened);
+        new EncryptedStorage(storage, opened.masterKey(), config.id()), config, opened, false);
   }
 
   /** Whether objects are encrypted. */
   public boolean encrypted() {
     return keys != null;
+  }
+
+  /** What the user should know of the repository's state, such as key slots that were skipped. */
+  public List<String> warnings() {
+    if (passphraseUnused) {
+      return List.of(storage.location() + " is not encrypted: the passphrase given is not used");
+    }
+    return keys == null ? List.of() : keys.skipped();
+  }
+
+  /**
+   * Refuses to go on when a passphrase was given for a repository that is not encrypted: it was
+   * created so, or its config was changed to say so, and writing would store in the clear what the
+   * user means to be encrypted. Commands that write call this before they write anything.
+   */
+  public void refuseUnencryptedWrites() {
+    if (passphraseUnused) {
+      throw KbackupException.usage(
+          storage.location()
+              + " is not encrypted, but a passphrase was given: nothing is written unencrypted",
+          "if the repository was created without --encrypt, give no passphrase; if it was"
+              + " encrypted, its config.json was changed: put back the original from a copy");
+    }
   }
 
   /** The master key and the slot that opened it; only for an encrypted repository. */
@@ -284,6 +330,7 @@ public final class Repository implements AutoCloseable {
    * committed manifest always has one.
    */
   public void commit(SnapshotManifest manifest) throws IOException {
+    refuseUnencryptedWrites();
     String key = snapshotKey(manifest.id());
     byte[] document = Json.write(manifest);
     if (!storage.putIfAbsent(key + DocumentDigest.SUFFIX, DocumentDigest.line(key, document))

@@ -75,12 +75,25 @@ public enum Codec {
     };
   }
 
+  /**
+   * The records of a batch, decompressed. A batch never holds more than {@link
+   * RecordBatch#MAX_RECORDS_BYTES} bytes of records, so neither a declared size nor the bytes a
+   * stream expands to may pass that: damaged or forged data costs no more memory than a real batch.
+   */
   byte[] decompress(byte[] data, int offset, int length) throws IOException {
     return switch (this) {
-      case NONE -> java.util.Arrays.copyOfRange(data, offset, offset + length);
+      case NONE -> {
+        if (length > RecordBatch.MAX_RECORDS_BYTES) {
+          throw tooLarge("take " + length + " bytes, more");
+        }
+        yield java.util.Arrays.copyOfRange(data, offset, offset + length);
+      }
       case ZSTD -> {
         long size = Zstd.getFrameContentSize(data, offset, length);
-        if (size >= 0 && size <= Integer.MAX_VALUE - 16) {
+        if (size >= 0) {
+          if (size > RecordBatch.MAX_RECORDS_BYTES) {
+            throw tooLarge("declare " + size + " bytes once decompressed, more");
+          }
           byte[] out = new byte[(int) size];
           long n = Zstd.decompressByteArray(out, 0, out.length, data, offset, length);
           if (Zstd.isError(n) || n != size) {
@@ -89,11 +102,29 @@ public enum Codec {
           yield out;
         }
         try (InputStream in = new ZstdInputStream(new ByteArrayInputStream(data, offset, length))) {
-          yield in.readAllBytes();
+          yield readBounded(in);
         }
       }
       case LZ4 -> Lz4Frames.decompress(data, offset, length);
     };
+  }
+
+  /** Everything the stream yields, refused as soon as it passes the bound. */
+  static byte[] readBounded(InputStream in) throws IOException {
+    byte[] out = in.readNBytes(RecordBatch.MAX_RECORDS_BYTES + 1);
+    if (out.length > RecordBatch.MAX_RECORDS_BYTES) {
+      throw tooLarge("decompress to more bytes");
+    }
+    return out;
+  }
+
+  private static CorruptDataException tooLarge(String what) {
+    return new CorruptDataException(
+        "the records "
+            + what
+            + " than the "
+            + (RecordBatch.MAX_RECORDS_BYTES >> 20)
+            + " MiB a batch may hold");
   }
 
   private static String errorName(long code) {

@@ -34,7 +34,9 @@ final class Lz4Frames {
 
   static byte[] decompress(byte[] data, int offset, int length) {
     try (InputStream in = new LZ4FrameInputStream(new ByteArrayInputStream(data, offset, length))) {
-      return in.readAllBytes();
+      return Codec.readBounded(in);
+    } catch (CorruptDataException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       throw new CorruptDataException("lz4 data does not decompress: " + e.getMessage());
     }

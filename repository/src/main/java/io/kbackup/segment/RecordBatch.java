@@ -22,6 +22,13 @@ public final class RecordBatch {
   /** Larger batches than this are taken as corruption of the length field. */
   static final int MAX_BATCH_BYTES = 512 << 20;
 
+  /**
+   * The most bytes the records of one batch take once decompressed. The writer never puts more in a
+   * batch, so a batch whose records expand beyond it is damaged or forged: it is refused before it
+   * can claim the memory.
+   */
+  public static final int MAX_RECORDS_BYTES = 64 << 20;
+
   /** Batches up to this size are read into one array at once; larger ones as the bytes arrive. */
   static final int DIRECT_READ_BYTES = 8 << 20;
 
@@ -162,9 +169,15 @@ public final class RecordBatch {
   }
 
   private List<BackupRecord> decode() throws IOException {
-    Codec codec = Codec.fromId(attributes() & 0x07);
-    byte[] data =
-        codec.decompress(bytes, PendingBatch.HEADER_SIZE, bytes.length - PendingBatch.HEADER_SIZE);
+    byte[] data;
+    try {
+      Codec codec = Codec.fromId(attributes() & 0x07);
+      data =
+          codec.decompress(
+              bytes, PendingBatch.HEADER_SIZE, bytes.length - PendingBatch.HEADER_SIZE);
+    } catch (CorruptDataException e) {
+      throw corrupt(source, position, e.getMessage());
+    }
     ByteBuffer in = ByteBuffer.wrap(data);
     int count = count();
     long baseOffset = baseOffset();

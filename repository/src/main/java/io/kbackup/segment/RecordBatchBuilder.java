@@ -42,7 +42,8 @@ final class RecordBatchBuilder {
     if (count == 0) {
       return true;
     }
-    return r.timestampType() == timestampType
+    return records.size() + (long) sizeBound(r) <= RecordBatch.MAX_RECORDS_BYTES
+        && r.timestampType() == timestampType
         && (timestampType != TimestampType.LOG_APPEND_TIME || r.timestamp() == baseTimestamp)
         && r.offset() > lastOffset
         && r.offset() - baseOffset <= Integer.MAX_VALUE
@@ -114,6 +115,18 @@ final class RecordBatchBuilder {
       records.writeVarint(bytes.length);
       records.write(bytes);
     }
+  }
+
+  /**
+   * At least the bytes the record takes in a batch (the varints at their longest, header keys at
+   * three bytes a character), saturated at {@code Integer.MAX_VALUE}.
+   */
+  static int sizeBound(BackupRecord r) {
+    long size = 5 + 1 + 10 + 5 + sizeOfBytes(r.key()) + sizeOfBytes(r.value()) + 5L;
+    for (BackupHeader h : r.headers()) {
+      size += 5 + 3L * h.key().length() + sizeOfBytes(h.value());
+    }
+    return (int) Math.min(size, Integer.MAX_VALUE);
   }
 
   private static int sizeOfBytes(byte[] bytes) {

@@ -1,5 +1,7 @@
 package io.kbackup.segment;
 
+import io.kbackup.error.ExitCode;
+import io.kbackup.error.KbackupException;
 import io.kbackup.storage.Storage;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -71,6 +73,21 @@ public final class SegmentWriter {
     if (record.offset() <= lastOffset) {
       throw new IllegalArgumentException(
           "offset " + record.offset() + " is not after " + lastOffset + " in " + keyPrefix);
+    }
+    int size = RecordBatchBuilder.sizeBound(record);
+    if (size > RecordBatch.MAX_RECORDS_BYTES) {
+      throw new KbackupException(
+          ExitCode.FAILED,
+          "the record at offset "
+              + record.offset()
+              + " of "
+              + keyPrefix
+              + " takes "
+              + size
+              + " bytes, more than the "
+              + (RecordBatch.MAX_RECORDS_BYTES >> 20)
+              + " MiB a record batch may hold",
+          "leave its topic out of the backup with --exclude");
     }
     if (!builder.accepts(record)) {
       sealBatch();

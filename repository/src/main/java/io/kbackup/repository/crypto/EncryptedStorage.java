@@ -39,6 +39,7 @@ public final class EncryptedStorage implements Storage {
   static boolean isPlain(String key) {
     return key.equals("config.json")
         || key.equals("config.json.sha256")
+        || key.equals(ConfigMac.KEY)
         || key.startsWith(KeySlots.PREFIX)
         || key.startsWith("locks/");
   }

@@ -40,6 +40,19 @@ public record KeySlot(
 
   static final int ITERATIONS = 1;
   static final String ARGON2ID = "argon2id";
+
+  /**
+   * The costs a slot may ask for, far above what kbackup writes: a forged slot must not run a
+   * reader out of memory (at most 256 MiB) or keep it busy for hours.
+   */
+  static final int MAX_MEMORY_KIB = 256 * 1024;
+
+  static final int MAX_ITERATIONS = 10;
+  static final int MAX_PARALLELISM = 16;
+
+  /** Argon2 needs 8 KiB of memory per lane. */
+  static final int MIN_MEMORY_KIB_PER_LANE = 8;
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   static KeySlot create(byte[] masterKey, String passphrase, String repositoryId) {
@@ -61,7 +74,48 @@ public record KeySlot(
         b64.encodeToString(wrapped));
   }
 
-  /** The master key, when the passphrase opens this slot. */
+  /**
+   * Why this slot, read from {@code keys/<name>.json}, cannot be used; null when it can. Checked
+   * before any work is spent on it.
+   */
+  String problem(String name) {
+    if (!ARGON2ID.equals(kdf)) {
+      return "unknown key derivation " + kdf;
+    }
+    if (!name.equals(id)) {
+      return "its id " + id + " differs from its name";
+    }
+    if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
+      return "Argon2 parallelism " + parallelism + " is outside 1 to " + MAX_PARALLELISM;
+    }
+    if (memoryKiB < MIN_MEMORY_KIB_PER_LANE * parallelism || memoryKiB > MAX_MEMORY_KIB) {
+      return "Argon2 memory "
+          + memoryKiB
+          + " KiB is outside "
+          + MIN_MEMORY_KIB_PER_LANE * parallelism
+          + " to "
+          + MAX_MEMORY_KIB;
+    }
+    if (iterations < 1 || iterations > MAX_ITERATIONS) {
+      return "Argon2 iterations " + iterations + " are outside 1 to " + MAX_ITERATIONS;
+    }
+    if (decodedLength(salt) != 16
+        || decodedLength(nonce) != 12
+        || decodedLength(wrappedKey) != 48) {
+      return "its salt, nonce or wrapped key has the wrong length";
+    }
+    return null;
+  }
+
+  private static int decodedLength(String base64) {
+    try {
+      return base64 == null ? -1 : Base64.getDecoder().decode(base64).length;
+    } catch (IllegalArgumentException e) {
+      return -1;
+    }
+  }
+
+  /** The master key, when the passphrase opens this slot; the slot must have no problem. */
   Optional<byte[]> unwrap(String passphrase, String repositoryId) {
     if (!ARGON2ID.equals(kdf)) {
       return Optional.empty();

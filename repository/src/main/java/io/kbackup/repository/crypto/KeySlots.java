@@ -1,5 +1,6 @@
 package io.kbackup.repository.crypto;
 
+import io.kbackup.error.CorruptDataException;
 import io.kbackup.error.ExitCode;
 import io.kbackup.error.KbackupException;
 import io.kbackup.repository.Json;
@@ -9,6 +10,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The key slots of an encrypted repository, one plain object each under {@code keys/}: adding or
@@ -18,8 +21,24 @@ public final class KeySlots {
 
   public static final String PREFIX = "keys/";
 
-  /** The master key and the slot that opened it. */
-  public record Opened(byte[] masterKey, KeySlot slot) {}
+  /** Slot objects are named by their id, 8 hexadecimal digits; other objects are no slots. */
+  private static final Pattern SLOT_KEY = Pattern.compile("keys/([0-9a-f]{8})\\.json");
+
+  /** A slot takes some 300 bytes; a larger object is not read. */
+  private static final long MAX_SLOT_BYTES = 64 << 10;
+
+  /**
+   * The master key and the slot that opened it, with a line for each slot object that could not be
+   * used (damaged, or asking for more than a slot may).
+   */
+  public record Opened(byte[] masterKey, KeySlot slot, List<String> skipped) {
+    public Opened {
+      skipped = List.copyOf(skipped);
+    }
+  }
+
+  /** The usable slots, and a line for each slot object that is not. */
+  record Found(List<KeySlot> slots, List<String> unusable) {}
 
   private KeySlots() {}
 
@@ -40,38 +59,77 @@ public final class KeySlots {
     return slot;
   }
 
+  /** Whether any object is named as a key slot, usable or not. */
+  public static boolean anyExist(Storage storage) throws IOException {
+    return storage.list(PREFIX).stream().anyMatch(o -> SLOT_KEY.matcher(o.key()).matches());
+  }
+
+  /** The usable key slots. */
   public static List<KeySlot> list(Storage storage) throws IOException {
+    return find(storage).slots();
+  }
+
+  static Found find(Storage storage) throws IOException {
     List<KeySlot> slots = new ArrayList<>();
+    List<String> unusable = new ArrayList<>();
     for (ObjectInfo o : storage.list(PREFIX)) {
-      slots.add(Json.read(storage.readAll(o.key()), KeySlot.class, o.key()));
+      Matcher name = SLOT_KEY.matcher(o.key());
+      if (!name.matches()) {
+        continue; // not a slot: a note or a copy someone left there
+      }
+      KeySlot slot = null;
+      String problem = o.size() + " bytes";
+      if (o.size() <= MAX_SLOT_BYTES) {
+        try {
+          slot = Json.read(storage.readAll(o.key()), KeySlot.class, o.key());
+          problem = slot.problem(name.group(1));
+        } catch (CorruptDataException e) {
+          problem = "not a key slot";
+        }
+      }
+      if (problem == null) {
+        slots.add(slot);
+      } else {
+        unusable.add("key slot " + o.key() + " cannot be used (" + problem + ")");
+      }
     }
-    return slots;
+    return new Found(slots, unusable);
   }
 
   /** Opens the repository's master key with the passphrase, or fails with exit code 12. */
   public static Opened open(Storage storage, String passphrase, String repositoryId)
       throws IOException {
-    List<KeySlot> slots = list(storage);
+    Found found = find(storage);
+    List<KeySlot> slots = found.slots();
     if (slots.isEmpty()) {
-      throw new io.kbackup.error.CorruptDataException(
-          storage.location() + " is encrypted but has no key slots under " + PREFIX);
+      throw new CorruptDataException(
+          storage.location()
+              + " is encrypted but has no usable key slot under "
+              + PREFIX
+              + (found.unusable().isEmpty() ? "" : ": " + String.join("; ", found.unusable())));
     }
     for (KeySlot slot : slots) {
       Optional<byte[]> key = slot.unwrap(passphrase, repositoryId);
       if (key.isPresent()) {
-        return new Opened(key.get(), slot);
+        return new Opened(key.get(), slot, found.unusable());
       }
     }
     throw new KbackupException(
         ExitCode.WRONG_KEY,
-        "the passphrase opens none of the " + slots.size() + " key slots of " + storage.location(),
+        "the passphrase opens none of the "
+            + slots.size()
+            + " key slots of "
+            + storage.location()
+            + (found.unusable().isEmpty()
+                ? ""
+                : " (" + found.unusable().size() + " more cannot be used: damaged or forged)"),
         "check KBACKUP_PASSWORD, KBACKUP_PASSWORD_FILE, KBACKUP_PASSWORD_COMMAND or --password-file");
   }
 
   /** Removes a slot; never the last one, and never the one this passphrase opened. */
   public static void remove(Storage storage, String slotId, Opened current) throws IOException {
-    List<KeySlot> slots = list(storage);
-    if (slots.stream().noneMatch(s -> s.id().equals(slotId))) {
+    if (!SLOT_KEY.matcher(PREFIX + slotId + ".json").matches()
+        || storage.stat(PREFIX + slotId + ".json").isEmpty()) {
       throw KbackupException.usage(
           "the repository has no key slot " + slotId, "list them with `kbackup key list`");
     }
