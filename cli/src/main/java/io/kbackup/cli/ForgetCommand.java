@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "forget",
     description =
-        "Remove the snapshots a retention policy does not keep (per cluster; the newest is always"
-            + " kept); with --prune, delete the data no snapshot needs then.")
+        "Remove the snapshots a retention policy does not keep (per cluster and topic selection;"
+            + " the newest of each is always kept); with --prune, delete the data no snapshot"
+            + " needs then.")
 final class ForgetCommand implements Callable<Integer> {
 
   @Mixin RepositoryOption repo;
@@ -32,6 +33,13 @@ final class ForgetCommand implements Callable<Integer> {
 
   @Option(names = "--dry-run", description = "Show what would be removed; remove nothing.")
   boolean dryRun;
+
+  @Option(
+      names = "--allow-topic-loss",
+      description =
+          "Apply the policy to all snapshots of a cluster as one series, even where that removes"
+              + " the last snapshot of a topic (the output names those topics).")
+  boolean allowTopicLoss;
 
   @Option(names = "--prune", description = "Then delete the data no snapshot needs.")
   boolean prune;
@@ -60,7 +68,7 @@ final class ForgetCommand implements Callable<Integer> {
     CalendarSpan graceSpan = CalendarSpan.parse(grace, "--grace");
     Printer out = new Printer(spec.commandLine().getOut());
     try (Repository r = repo.open()) {
-      Forget.Result result = new Forget(r).run(policy, dryRun);
+      Forget.Result result = new Forget(r).run(policy, allowTopicLoss, dryRun);
       if (json) {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("dryRun", dryRun);
@@ -73,6 +81,7 @@ final class ForgetCommand implements Callable<Integer> {
         }
         summary.put("kept", kept);
         summary.put("removed", result.removed().stream().map(SnapshotManifest::id).toList());
+        summary.put("topicsLost", List.copyOf(result.topicsLost()));
         out.json(summary);
       } else {
         List<List<String>> rows = new ArrayList<>();
@@ -94,6 +103,11 @@ final class ForgetCommand implements Callable<Integer> {
                 dryRun ? "would remove" : "removed",
                 result.removed().size(),
                 result.kept().size()));
+        if (!result.topicsLost().isEmpty()) {
+          out.line(
+              (dryRun ? "would leave no snapshot of topics: " : "left no snapshot of topics: ")
+                  + String.join(", ", result.topicsLost()));
+        }
       }
       if (prune) {
         PruneCommand.print(out, new Prune(r).run(graceSpan, dryRun), graceSpan, json);

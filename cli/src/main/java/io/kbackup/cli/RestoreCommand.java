@@ -4,6 +4,7 @@ import io.kbackup.error.KbackupException;
 import io.kbackup.kafka.TopicSelector;
 import io.kbackup.progress.Progress;
 import io.kbackup.repository.Repository;
+import io.kbackup.restore.ClusterRestore;
 import io.kbackup.restore.ExistingDataPolicy;
 import io.kbackup.restore.PartitionCounts;
 import io.kbackup.restore.PartitionRestore;
@@ -97,6 +98,11 @@ final class RestoreCommand implements Callable<Integer> {
   boolean dataOnly;
 
   @Option(
+      names = "--acls-from-unencrypted-repository",
+      description = "Restore the snapshot's ACLs although the repository is not encrypted.")
+  boolean aclsFromUnencryptedRepository;
+
+  @Option(
       names = "--replication-factor",
       paramLabel = "N",
       description =
@@ -166,6 +172,7 @@ final class RestoreCommand implements Callable<Integer> {
     }
     Printer printer = new Printer(spec.commandLine().getOut());
     try (Repository r = repo.open()) {
+      ClusterRestore.checkAclsTrusted(r, options, aclsFromUnencryptedRepository);
       Progress progress = new Progress();
       RestoreResult result;
       try (ProgressLine line =

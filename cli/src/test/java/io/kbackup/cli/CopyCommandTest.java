@@ -6,9 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kbackup.localkafka.SampleTopics;
 import io.kbackup.localkafka.SharedKafka;
 import io.kbackup.localkafka.TopicContents;
+import io.kbackup.repository.Repository;
+import io.kbackup.repository.SnapshotManifest;
+import io.kbackup.segment.SegmentInfo;
+import io.kbackup.storage.FileSystemStorage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,5 +100,114 @@ class CopyCommandTest {
         CliRunner.run("copy", "--repo", plain, "--to", plain),
         2,
         "--to is the same repository as --repo");
+  }
+
+  @Test
+  void aForgedSourceManifestWritesNothingOutsideTheDataKeys(@TempDir Path dir) throws Exception {
+    String b = SharedKafka.primary().bootstrapServers();
+    SampleTopics.write(b, "forge-", 5);
+    Path plain = dir.resolve("plain");
+    Path secret = dir.resolve("secret");
+    Path pass = dir.resolve("pass");
+    Files.writeString(pass, "forge passphrase");
+    assertThat(CliRunner.run("init", "--repo", plain.toString()).exitCode()).isZero();
+    assertThat(
+            CliRunner.run(
+                    "init", "--repo", secret.toString(), "--encrypt", "--password-file", "" + pass)
+                .exitCode())
+        .isZero();
+    assertThat(
+            CliRunner.run("backup", "--repo", "" + plain, "-b", b, "--topics", "forge-orders")
+                .exitCode())
+        .isZero();
+    SnapshotManifest snapshot = ForgedManifest.latest(plain);
+    SegmentInfo segment = snapshot.topics().get(0).partitions().get(0).segments().get(0);
+    Map<String, byte[]> destination = contents(secret);
+
+    String stem = segment.key().substring(0, segment.key().length() - ".seg".length());
+    for (String[] forged :
+        new String[][] {
+          {segment.key(), "config.json"},
+          {segment.key(), "keys/forged.json"},
+          {segment.key(), "snapshots/forged.json"},
+          {segment.key(), "data/forge-orders/0/forged.seg"},
+          {segment.indexKey(), "config.json.sha256"},
+          {segment.indexKey(), stem + "-other.idx"},
+          {segment.sha256(), "not-a-digest"}
+        }) {
+      ForgedManifest.edit(plain, snapshot.id(), t -> t.replace(forged[0], forged[1]));
+      CliRunner.Result copy =
+          CliRunner.run(
+              "copy",
+              "--repo",
+              plain.toString(),
+              "--to",
+              secret.toString(),
+              "--to-password-file",
+              pass.toString());
+      assertOneClearError(
+          copy, 13, "snapshot " + snapshot.id() + " in the source lists the object ");
+      assertThat(copy.err()).contains("nothing of that snapshot was copied");
+      assertThat(contents(secret)).as(forged[1]).containsOnlyKeys(destination.keySet());
+      assertThat(contents(secret))
+          .allSatisfy((k, v) -> assertThat(v).isEqualTo(destination.get(k)));
+      ForgedManifest.edit(plain, snapshot.id(), t -> t.replace(forged[1], forged[0]));
+    }
+    assertThat(
+            CliRunner.run(
+                    "copy",
+                    "--repo",
+                    "" + plain,
+                    "--to",
+                    "" + secret,
+                    "--to-password-file",
+                    "" + pass)
+                .exitCode())
+        .isZero();
+  }
+
+  @Test
+  void anObjectOfTheSameSizeButOtherBytesInTheDestinationIsNeverTakenNorReplaced(@TempDir Path dir)
+      throws Exception {
+    String b = SharedKafka.primary().bootstrapServers();
+    SampleTopics.write(b, "same-size-", 5);
+    Path source = dir.resolve("source");
+    Path target = dir.resolve("target");
+    assertThat(CliRunner.run("init", "--repo", source.toString()).exitCode()).isZero();
+    assertThat(CliRunner.run("init", "--repo", target.toString()).exitCode()).isZero();
+    assertThat(
+            CliRunner.run("backup", "--repo", "" + source, "-b", b, "--topics", "same-size-orders")
+                .exitCode())
+        .isZero();
+    SnapshotManifest snapshot = ForgedManifest.latest(source);
+    SegmentInfo segment = snapshot.topics().get(0).partitions().get(0).segments().get(0);
+    byte[] other = Files.readAllBytes(source.resolve(segment.key()));
+    other[other.length - 1] ^= 0x01;
+    Files.createDirectories(target.resolve(segment.key()).getParent());
+    Files.write(target.resolve(segment.key()), other);
+
+    CliRunner.Result copy =
+        CliRunner.run("copy", "--repo", source.toString(), "--to", target.toString());
+
+    assertOneClearError(copy, 13, segment.key() + " exists in the destination with SHA-256 ");
+    assertThat(copy.err())
+        .contains("snapshot " + snapshot.id() + " lists " + segment.sha256())
+        .contains("it was not replaced");
+    assertThat(Files.readAllBytes(target.resolve(segment.key()))).isEqualTo(other);
+    assertThat(Repository.open(new FileSystemStorage(target)).snapshots()).isEmpty();
+  }
+
+  /** Every file of a repository directory but its locks, by relative path. */
+  static Map<String, byte[]> contents(Path repo) throws Exception {
+    Map<String, byte[]> files = new TreeMap<>();
+    try (Stream<Path> walk = Files.walk(repo)) {
+      for (Path f : walk.filter(Files::isRegularFile).toList()) {
+        String key = repo.relativize(f).toString();
+        if (!key.startsWith("locks/") && !key.startsWith("tmp/")) {
+          files.put(key, Files.readAllBytes(f));
+        }
+      }
+    }
+    return files;
   }
 }

@@ -39,13 +39,27 @@ class RetentionCommandsTest {
       ids.add(r.latestSnapshot().orElseThrow().id());
     }
 
+    // the first snapshot alone holds ret-y: its own series, kept
     CliRunner.Result dry = CliRunner.run("forget", "--repo", repo, "--keep-last", "2", "--dry-run");
     assertThat(dry.exitCode()).as(dry.err()).isZero();
-    assertThat(dry.out()).contains("would remove 2 snapshots, kept 2");
+    assertThat(dry.out())
+        .contains("would remove 1 snapshots, kept 3")
+        .doesNotContain("would leave no snapshot");
     assertThat(snapshotIds(repo)).isEqualTo(ids);
 
-    CliRunner.Result forget = CliRunner.run("forget", "--repo", repo, "--keep-last", "2");
-    assertThat(forget.out()).contains("removed 2 snapshots, kept 2");
+    String[] oneSeries = {"forget", "--repo", repo, "--keep-last", "2", "--allow-topic-loss"};
+    CliRunner.Result dryLoss = CliRunner.run(append(oneSeries, "--dry-run"));
+    assertThat(dryLoss.out())
+        .contains("would remove 2 snapshots, kept 2")
+        .contains("would leave no snapshot of topics: ret-y");
+    assertThat(snapshotIds(repo)).isEqualTo(ids);
+    CliRunner.Result json = CliRunner.run(append(oneSeries, "--dry-run", "--json"));
+    assertThat(json.out()).contains("\"topicsLost\":[\"ret-y\"]");
+
+    CliRunner.Result forget = CliRunner.run(oneSeries);
+    assertThat(forget.out())
+        .contains("removed 2 snapshots, kept 2")
+        .contains("left no snapshot of topics: ret-y");
     assertThat(snapshotIds(repo)).containsExactly(ids.get(2), ids.get(3));
     assertThat(CliRunner.run("forget", "--repo", repo, "--keep-last", "2").out())
         .contains("removed 0 snapshots, kept 2");
@@ -143,6 +157,12 @@ class RetentionCommandsTest {
             "--data-only");
     assertThat(restore.exitCode()).as(restore.err()).isZero();
     assertThat(TopicContents.read(b, "ret-busy-copy")).isEqualTo(TopicContents.read(b, "ret-busy"));
+  }
+
+  private static String[] append(String[] args, String... more) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
   }
 
   private static List<String> snapshotIds(String repo) throws Exception {

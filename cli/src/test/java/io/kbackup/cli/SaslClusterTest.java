@@ -6,12 +6,17 @@ import io.kbackup.localkafka.LocalKafka;
 import io.kbackup.localkafka.SampleTopics;
 import io.kbackup.localkafka.TopicContents;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.resource.PatternType;
@@ -63,7 +68,7 @@ class SaslClusterTest {
   }
 
   @Test
-  void backupAndRestoreAuthenticateWithTheCommandConfig() {
+  void backupAndRestoreAuthenticateWithTheCommandConfig() throws Exception {
     CliRunner.Result backup =
         CliRunner.run(
             "backup",
@@ -82,23 +87,89 @@ class SaslClusterTest {
         .contains("    User:reader ALLOW READ on TOPIC sasl-orders (LITERAL) from *")
         .contains("sasl-order-readers");
 
+    // the repository is not encrypted: its ACLs are restored only when the user says so
+    CliRunner.Result untrusted = restore(repo, "sasl-orders-dr");
+    BadInputTest.assertOneClearError(
+        untrusted,
+        2,
+        "holds 1 ACLs and the repository is not encrypted, so anyone who can write to it could"
+            + " have put them there; nothing was restored");
+    assertThat(untrusted.err()).contains("--acls-from-unencrypted-repository");
+    assertThat(readerAclTopics()).containsExactly("sasl-orders");
+    try (Admin admin = Admin.create(kafka.client())) {
+      assertThat(admin.listTopics().names().get()).doesNotContain("sasl-orders-dr");
+    }
+    BadInputTest.assertOneClearError(
+        restore(repo, "sasl-orders-dr", "--dry-run"), 2, "the repository is not encrypted");
+    CliRunner.Result plan =
+        restore(repo, "sasl-orders-dr", "--dry-run", "--acls-from-unencrypted-repository");
+    assertThat(plan.out())
+        .contains("would ACL ALLOW User:reader READ on TOPIC sasl-orders-dr (LITERAL, host *)");
+
     CliRunner.Result restore =
+        restore(repo, "sasl-orders-dr", "--acls-from-unencrypted-repository");
+    assertThat(restore.exitCode()).as(restore.err()).isZero();
+    List<TopicContents.Entry> restored = TopicContents.read(kafka.client(), "sasl-orders-dr");
+    assertThat(restored).hasSize(30).isEqualTo(TopicContents.read(kafka.client(), "sasl-orders"));
+    assertThat(readerAclTopics()).containsExactlyInAnyOrder("sasl-orders", "sasl-orders-dr");
+    SecuredCluster.assertNoSecret(kafka, READER_PASSWORD, backup, restore, show);
+  }
+
+  @Test
+  void anEncryptedRepositoryRestoresItsAclsWithoutBeingAsked() throws Exception {
+    String encrypted = dir.resolve("encrypted").toString();
+    Path pass = Files.writeString(dir.resolve("pass"), "acl passphrase");
+    String[] key = {"--password-file", pass.toString()};
+    assertThat(CliRunner.run("init", "--repo", encrypted, "--encrypt", key[0], key[1]).exitCode())
+        .isZero();
+    CliRunner.Result backup =
         CliRunner.run(
-            "restore",
+            "backup",
             "--repo",
-            repo,
+            encrypted,
+            key[0],
+            key[1],
             "-b",
             kafka.bootstrapServers(),
             "--command-config",
             adminConfig.toString(),
             "--topics",
-            "sasl-orders",
-            "--topic-map",
-            "sasl-orders=sasl-orders-dr");
+            "sasl-orders");
+    assertThat(backup.exitCode()).as(backup.err()).isZero();
+
+    CliRunner.Result restore = restore(encrypted, "sasl-orders-enc", key);
+
     assertThat(restore.exitCode()).as(restore.err()).isZero();
-    List<TopicContents.Entry> restored = TopicContents.read(kafka.client(), "sasl-orders-dr");
-    assertThat(restored).hasSize(30).isEqualTo(TopicContents.read(kafka.client(), "sasl-orders"));
-    SecuredCluster.assertNoSecret(kafka, READER_PASSWORD, backup, restore, show);
+    assertThat(readerAclTopics()).contains("sasl-orders", "sasl-orders-enc");
+  }
+
+  private static CliRunner.Result restore(String repository, String target, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "restore",
+                "--repo",
+                repository,
+                "-b",
+                kafka.bootstrapServers(),
+                "--command-config",
+                adminConfig.toString(),
+                "--topics",
+                "sasl-orders",
+                "--topic-map",
+                "sasl-orders=" + target));
+    args.addAll(List.of(more));
+    return CliRunner.run(args.toArray(String[]::new));
+  }
+
+  /** The topics User:reader has an ACL on. */
+  private static Set<String> readerAclTopics() throws Exception {
+    try (Admin admin = Admin.create(kafka.client())) {
+      return admin.describeAcls(AclBindingFilter.ANY).values().get().stream()
+          .filter(b -> b.entry().principal().equals("User:reader"))
+          .map(b -> b.pattern().name())
+          .collect(Collectors.toSet());
+    }
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.kbackup.repository.TopicSnapshot;
 import io.kbackup.repository.lock.LockKind;
 import io.kbackup.repository.lock.RepositoryLock;
 import io.kbackup.segment.SegmentInfo;
+import io.kbackup.storage.ObjectInfo;
 import io.kbackup.storage.Storage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,16 +22,19 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Copies snapshots into another repository, on any storage and with its own encryption, sending
  * only the objects the destination lacks. Every object is checked against the digest the manifest
  * records twice: as it is read from the source, and read back from the destination. A snapshot is
- * committed in the destination only after all its objects are there and sound.
+ * committed in the destination only after all its objects are there and sound. The source may be
+ * forged: only keys the format gives data are written, and never over an existing object.
  */
 public final class Copy {
 
@@ -64,14 +68,16 @@ public final class Copy {
             RepositoryLock.acquire(destination.storage(), LockKind.SHARED, "copy")) {
       List<SnapshotManifest> snapshots =
           snapshotId == null ? source.snapshots() : List.of(source.snapshot(snapshotId));
-      List<String> present = destination.snapshots().stream().map(SnapshotManifest::id).toList();
+      List<SnapshotManifest> there = destination.snapshots();
+      List<String> present = there.stream().map(SnapshotManifest::id).toList();
+      Map<String, String> known = listedObjects(there);
       List<Copied> result = new ArrayList<>();
       for (SnapshotManifest s : snapshots) {
         if (present.contains(s.id())) {
           result.add(new Copied(s.id(), true, 0, 0, 0));
           continue;
         }
-        result.add(copy(s));
+        result.add(copy(s, known));
         to.ensureHeld();
         destination.commit(s);
       }
@@ -79,11 +85,52 @@ public final class Copy {
     }
   }
 
-  private Copied copy(SnapshotManifest s) throws IOException {
+  /** Key to SHA-256 of every object the destination's snapshots list, checked when copied. */
+  private static Map<String, String> listedObjects(List<SnapshotManifest> snapshots) {
+    Map<String, String> listed = new HashMap<>();
+    for (SnapshotManifest s : snapshots) {
+      for (TopicSnapshot t : s.topics()) {
+        for (PartitionSnapshot p : t.partitions()) {
+          for (SegmentInfo seg : p.segments()) {
+            listed.put(seg.key(), seg.sha256());
+            listed.put(seg.indexKey(), seg.indexSha256());
+          }
+        }
+      }
+      for (IncludedFile f : s.files()) {
+        listed.put(f.key(), f.sha256());
+      }
+    }
+    return listed;
+  }
+
+  private Copied copy(SnapshotManifest s, Map<String, String> known) throws IOException {
+    Map<String, Needed> objects = needed(s);
+    int sent = 0;
+    int present = 0;
+    long bytes = 0;
+    for (Needed o : objects.values()) {
+      if (isThere(s, o, known)) {
+        present++;
+        continue;
+      }
+      transfer(o);
+      known.put(o.key(), o.sha256());
+      sent++;
+      bytes += o.size();
+    }
+    return new Copied(s.id(), false, sent, bytes, present);
+  }
+
+  /** The objects the snapshot lists, each under a key the format allows for it, or an error. */
+  private static Map<String, Needed> needed(SnapshotManifest s) {
     Map<String, Needed> objects = new LinkedHashMap<>();
     for (TopicSnapshot t : s.topics()) {
       for (PartitionSnapshot p : t.partitions()) {
         for (SegmentInfo seg : p.segments()) {
+          if (!DataKeys.isValid(seg)) {
+            throw forged(s, seg.key() + " (index " + seg.indexKey() + ")");
+          }
           objects.put(seg.key(), new Needed(seg.key(), seg.size(), seg.sha256()));
           objects.put(
               seg.indexKey(), new Needed(seg.indexKey(), seg.indexSize(), seg.indexSha256()));
@@ -91,24 +138,62 @@ public final class Copy {
       }
     }
     for (IncludedFile f : s.files()) {
+      if (!DataKeys.isValid(f)) {
+        throw forged(s, f.key());
+      }
       objects.put(f.key(), new Needed(f.key(), f.size(), f.sha256()));
     }
-    int sent = 0;
-    int present = 0;
-    long bytes = 0;
-    Storage to = destination.storage();
-    for (Needed o : objects.values()) {
-      if (to.stat(o.key()).map(i -> i.size() == o.size()).orElse(false)) {
-        present++;
-        continue;
-      }
-      transfer(o);
-      sent++;
-      bytes += o.size();
-    }
-    return new Copied(s.id(), false, sent, bytes, present);
+    return objects;
   }
 
+  private static CorruptDataException forged(SnapshotManifest s, String key) {
+    return new CorruptDataException(
+        "snapshot "
+            + s.id()
+            + " in the source lists the object "
+            + key
+            + ", whose key or SHA-256 is not one the repository format gives a segment, index or"
+            + " included file;"
+            + " nothing of that snapshot was copied");
+  }
+
+  /**
+   * Whether the destination holds the object already: listed with the same digest by a snapshot
+   * there, or read back with that digest. An object of the key with other bytes is never replaced.
+   */
+  private boolean isThere(SnapshotManifest s, Needed o, Map<String, String> known)
+      throws IOException {
+    Storage to = destination.storage();
+    Optional<ObjectInfo> info = to.stat(o.key());
+    if (info.isEmpty()) {
+      return false;
+    }
+    if (o.sha256().equals(known.get(o.key())) && info.get().size() == o.size()) {
+      return true;
+    }
+    String there;
+    try (InputStream in = to.get(o.key())) {
+      there = digestOf(in, OutputStream.nullOutputStream());
+    }
+    if (!there.equals(o.sha256())) {
+      throw new KbackupException(
+          ExitCode.INTEGRITY,
+          o.key()
+              + " exists in the destination with SHA-256 "
+              + there
+              + ", snapshot "
+              + s.id()
+              + " lists "
+              + o.sha256()
+              + "; it was not replaced and nothing of that snapshot was committed",
+          "run `kbackup verify` on both repositories; copy into another repository, or remove"
+              + " that object from the destination if no snapshot there lists it");
+    }
+    known.put(o.key(), there);
+    return true;
+  }
+
+  /** Sends an object the destination does not hold, checked as read and as written. */
   private void transfer(Needed o) throws IOException {
     String key = o.key();
     long size = o.size();
@@ -125,6 +210,8 @@ public final class Copy {
         throw new CorruptDataException(
             key + " in the source: SHA-256 is " + read + ", the snapshot says " + sha256);
       }
+      // data keys are fresh random names, so no other writer puts this key while the copy
+      // holds its lock; put-if-absent would need the object in memory
       to.put(key, file);
     } finally {
       Files.deleteIfExists(file);

@@ -1,9 +1,13 @@
 package io.kbackup.restore;
 
+import io.kbackup.error.KbackupException;
 import io.kbackup.kafka.KafkaConnection;
 import io.kbackup.repository.ClusterMetadata;
 import io.kbackup.repository.ClusterMetadata.AclEntry;
 import io.kbackup.repository.ClusterMetadata.QuotaEntry;
+import io.kbackup.repository.Repository;
+import io.kbackup.repository.SnapshotManifest;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,7 +31,7 @@ import org.apache.kafka.common.resource.ResourceType;
  * principal map and literal topic names by the topic map. Creating an ACL that exists, or setting a
  * quota to its value, changes nothing, so a re-run is harmless.
  */
-final class ClusterRestore {
+public final class ClusterRestore {
 
   /** How many ACLs and quotas were applied. */
   record Result(int acls, int quotas) {}
@@ -40,6 +44,35 @@ final class ClusterRestore {
     this.kafka = kafka;
     this.principals = principals;
     this.topics = topics;
+  }
+
+  /**
+   * Refuses to restore the ACLs of a snapshot of an unencrypted repository unless the caller trusts
+   * it. Anyone who can write to such a repository can forge a manifest, and ACLs grant access to
+   * the target; the key of an encrypted repository authenticates its manifests. Called before the
+   * restore writes anything.
+   *
+   * @param trusted the user said the repository's ACLs may be restored
+   */
+  public static void checkAclsTrusted(
+      Repository repository, RestoreOptions options, boolean trusted) throws IOException {
+    if (trusted || options.dataOnly() || repository.encrypted()) {
+      return;
+    }
+    SnapshotManifest snapshot = repository.snapshot(options.snapshotId());
+    int acls = snapshot.cluster().acls().size();
+    if (acls > 0) {
+      throw KbackupException.usage(
+          "snapshot "
+              + snapshot.id()
+              + " holds "
+              + acls
+              + " ACLs and the repository is not encrypted, so anyone who can write to it could"
+              + " have put them there; nothing was restored",
+          "check them with --dry-run --acls-from-unencrypted-repository, then restore with"
+              + " --acls-from-unencrypted-repository, or without ACLs, groups and quotas with"
+              + " --data-only");
+    }
   }
 
   /** What {@link #run} would create, one line each, for a dry run. */

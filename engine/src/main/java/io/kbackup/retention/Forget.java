@@ -8,20 +8,25 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Removes the snapshots a retention policy does not keep. Snapshots of each cluster are one series:
- * the policy applies to each on its own, and each keeps its newest snapshot. Only manifests are
- * removed; {@link Prune} deletes the data no kept snapshot needs.
+ * Removes the snapshots a retention policy does not keep. The policy applies to each series on its
+ * own (see {@link SnapshotSeries}), and each keeps its newest snapshot, so no topic loses its last
+ * snapshot; only when the caller allows topic loss is each cluster one series, as for a single
+ * backup job. Only manifests are removed; {@link Prune} deletes the data no kept snapshot needs.
  */
 public final class Forget {
 
   /** A snapshot kept and why. */
   public record Kept(SnapshotManifest snapshot, List<String> reasons) {}
 
-  public record Result(List<Kept> kept, List<SnapshotManifest> removed, boolean dryRun) {}
+  /**
+   * @param topicsLost topics no snapshot holds once the removed ones are gone, sorted
+   */
+  public record Result(
+      List<Kept> kept, List<SnapshotManifest> removed, Set<String> topicsLost, boolean dryRun) {}
 
   private final Repository repository;
 
@@ -29,17 +34,21 @@ public final class Forget {
     this.repository = repository;
   }
 
-  public Result run(RetentionPolicy policy, boolean dryRun) throws IOException {
+  /**
+   * @param allowTopicLoss apply the policy to all snapshots of a cluster as one series, even where
+   *     that removes the last snapshot of a topic
+   */
+  public Result run(RetentionPolicy policy, boolean allowTopicLoss, boolean dryRun)
+      throws IOException {
     try (RepositoryLock lock =
         RepositoryLock.acquire(
             repository.storage(), dryRun ? LockKind.SHARED : LockKind.EXCLUSIVE, "forget")) {
-      Map<String, List<SnapshotManifest>> series = new TreeMap<>();
-      for (SnapshotManifest s : repository.snapshots()) {
-        series.computeIfAbsent(Objects.toString(s.clusterId()), c -> new ArrayList<>()).add(s);
-      }
+      List<SnapshotManifest> all = repository.snapshots();
+      List<List<SnapshotManifest>> series =
+          allowTopicLoss ? SnapshotSeries.byCluster(all) : SnapshotSeries.bySelection(all);
       List<Kept> kept = new ArrayList<>();
       List<SnapshotManifest> removed = new ArrayList<>();
-      for (List<SnapshotManifest> snapshots : series.values()) {
+      for (List<SnapshotManifest> snapshots : series) {
         Map<String, SnapshotManifest> byId = new TreeMap<>();
         List<Retention.Dated> dated = new ArrayList<>();
         for (SnapshotManifest s : snapshots) {
@@ -55,7 +64,9 @@ public final class Forget {
           repository.forget(s.id());
         }
       }
-      return new Result(kept, removed, dryRun);
+      Set<String> topicsLost =
+          SnapshotSeries.topicsLost(kept.stream().map(Kept::snapshot).toList(), removed);
+      return new Result(kept, removed, topicsLost, dryRun);
     }
   }
 }
