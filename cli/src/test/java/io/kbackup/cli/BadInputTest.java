@@ -81,6 +81,85 @@ class BadInputTest {
   }
 
   @Test
+  void bootstrapServersKafkaCannotUseNameTheProblem() {
+    assertOneClearError(
+        CliRunner.run("backup", "--repo", repo, "-b", "no-such-host.invalid:9092"),
+        2,
+        "--bootstrap-server 'no-such-host.invalid:9092' is not valid: No resolvable bootstrap"
+            + " urls given in bootstrap.servers");
+    assertOneClearError(
+        CliRunner.run("lag", "--repo", repo, "-b", kafka.bootstrapServers() + ","),
+        2,
+        "--bootstrap-server '"
+            + kafka.bootstrapServers()
+            + ",' is not valid: Configuration 'bootstrap.servers' values must not be empty.");
+    assertOneClearError(
+        CliRunner.run("backup", "--repo", repo, "-b", "localhost"),
+        2,
+        "--bootstrap-server 'localhost' is not valid: Invalid url in bootstrap.servers: localhost");
+  }
+
+  @Test
+  void clientSettingsThatCannotWorkNameTheSettingAndNoSecret() throws Exception {
+    String secret = "pw-7d2c-never-printed";
+    String[][] cases = {
+      {
+        "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config="
+            + "org.apache.kafka.common.security.plain.PlainLoginModule required"
+            + " username=\"admin\" password=\""
+            + secret
+            + "\"\n",
+        "Kafka client setting sasl.jaas.config is not valid: JAAS config entry not terminated by"
+            + " semi-colon"
+      },
+      {
+        "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config="
+            + secret
+            + " required password=\""
+            + secret
+            + "\";\n",
+        "Kafka client setting sasl.jaas.config is not valid: "
+      },
+      {
+        "security.protocol=SSL\nssl.keystore.location="
+            + dir.resolve("missing.jks")
+            + "\nssl.keystore.password="
+            + secret
+            + "\n",
+        "Kafka client setting ssl.keystore.location is not valid: Failed to load SSL keystore "
+            + dir.resolve("missing.jks")
+            + " of type JKS: no such file"
+      },
+      {
+        "security.protocol=SSL\nssl.truststore.location="
+            + dir.resolve("not-a-store.jks")
+            + "\nssl.truststore.password="
+            + secret
+            + "\n",
+        "Kafka client setting ssl.truststore.location is not valid: Failed to load SSL keystore "
+            + dir.resolve("not-a-store.jks")
+            + " of type JKS"
+      },
+      {"security.protocol=SASL_PLAIN\n", "Kafka client setting security.protocol is not valid: "}
+    };
+    java.nio.file.Files.writeString(dir.resolve("not-a-store.jks"), "not a keystore");
+    for (String[] c : cases) {
+      Path config = java.nio.file.Files.writeString(dir.resolve("client.properties"), c[0]);
+      CliRunner.Result r =
+          CliRunner.run(
+              "backup",
+              "--repo",
+              repo,
+              "-b",
+              kafka.bootstrapServers(),
+              "--command-config",
+              config.toString());
+      assertOneClearError(r, 2, c[1]);
+      assertThat(r.err()).doesNotContain(secret).doesNotContain("unexpected");
+    }
+  }
+
+  @Test
   void invalidRegexIsExit2() {
     assertOneClearError(
         CliRunner.run(

@@ -146,6 +146,38 @@ class VerifyCommandTest {
   }
 
   @Test
+  void aSegmentWithoutAKeyIsDamageOfItsSnapshotAndTheOthersAreStillVerified(@TempDir Path tmp)
+      throws Exception {
+    Path forged = copy(tmp.resolve("repo"));
+    CliRunner.Result second =
+        CliRunner.run(
+            "backup",
+            "--repo",
+            forged.toString(),
+            "-b",
+            kafka.bootstrapServers(),
+            "--topics",
+            "vc-.*");
+    assertThat(second.exitCode()).as(second.err()).isZero();
+    SegmentInfo s = ordersSegment();
+    ForgedManifest.edit(
+        forged, snapshot.id(), t -> t.replace("\"key\" : \"" + s.key() + "\"", "\"key\" : null"));
+
+    for (String level : new String[] {"1", "2"}) {
+      CliRunner.Result r =
+          CliRunner.run("verify", "--repo", forged.toString(), "--level", level, "--json");
+      assertThat(r.exitCode()).as(r.err()).isEqualTo(13);
+      JsonNode summary = r.summary();
+      assertThat(summary.get("snapshots")).hasSize(2);
+      assertThat(summary.get("problems")).hasSize(1);
+      JsonNode problem = summary.get("problems").get(0);
+      assertThat(problem.get("object").asText()).isEqualTo("snapshots/" + snapshot.id() + ".json");
+      assertThat(problem.get("detail").asText()).contains("without a valid key");
+      assertThat(r.err()).doesNotContain("unexpected").doesNotContain("Exception");
+    }
+  }
+
+  @Test
   void helpDescribesTheLevelsAndTheSubsets() {
     CliRunner.Result help = CliRunner.run("verify", "--help");
     assertThat(help.exitCode()).isZero();

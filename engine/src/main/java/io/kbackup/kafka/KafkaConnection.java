@@ -10,6 +10,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -20,6 +21,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -88,7 +90,7 @@ public final class KafkaConnection {
     p.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(ms));
     p.putIfAbsent(
         AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(Math.min(ms, 30000)));
-    return Admin.create(p);
+    return create(() -> Admin.create(p), p);
   }
 
   /** A consumer that reads committed records only, with no group, tuned for bulk reading. */
@@ -106,7 +108,8 @@ public final class KafkaConnection {
         Long.toString(Math.max(1000, timeout.toMillis())));
     p.remove(ConsumerConfig.GROUP_ID_CONFIG);
     p.putAll(overrides);
-    return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    return create(
+        () -> new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer()), p);
   }
 
   /** An idempotent producer with acks=all, so a partition receives each record once, in order. */
@@ -121,7 +124,20 @@ public final class KafkaConnection {
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
-    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    return create(
+        () -> new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer()), p);
+  }
+
+  /**
+   * Makes a client; settings it cannot start with are a usage error naming the setting, where
+   * Kafka's own exception says only "Failed to create new KafkaAdminClient".
+   */
+  private static <T> T create(Supplier<T> client, Properties settings) {
+    try {
+      return client.get();
+    } catch (KafkaException e) {
+      throw ClientSettingsError.of(e, settings);
+    }
   }
 
   /** The cluster id, waiting at most the timeout; an unreachable cluster is exit code 1. */

@@ -1,5 +1,6 @@
 package io.kbackup.metadata;
 
+import io.kbackup.error.CorruptDataException;
 import io.kbackup.error.KbackupException;
 import io.kbackup.repository.ClusterMetadata;
 import io.kbackup.repository.ClusterMetadata.ConfigValue;
@@ -33,6 +34,8 @@ public final class BrokerConfigFile {
           "controller.quorum.bootstrap.servers",
           "broker.rack");
 
+  private static final String STATIC = "STATIC_BROKER_CONFIG";
+
   private BrokerConfigFile() {}
 
   /**
@@ -59,28 +62,30 @@ public final class BrokerConfigFile {
           "choose one of the brokers it holds with --broker: "
               + cluster.brokerConfigs().keySet().stream().filter(k -> !k.isEmpty()).toList());
     }
+    List<ConfigValue> own = named(snapshot, cluster.brokerConfigs().get(broker));
     Map<String, ConfigValue> merged = new TreeMap<>();
-    for (ConfigValue v : cluster.brokerConfigs().get(broker)) {
-      if (v.source().equals("STATIC_BROKER_CONFIG")) {
+    for (ConfigValue v : own) {
+      if (STATIC.equals(v.source())) {
         merged.put(v.name(), v);
       }
     }
-    cluster.brokerConfigs().getOrDefault("", List.of()).forEach(v -> merged.put(v.name(), v));
-    for (ConfigValue v : cluster.brokerConfigs().get(broker)) {
-      if (!v.source().equals("STATIC_BROKER_CONFIG")) {
+    named(snapshot, cluster.brokerConfigs().get("")).forEach(v -> merged.put(v.name(), v));
+    for (ConfigValue v : own) {
+      if (!STATIC.equals(v.source())) {
         merged.put(v.name(), v);
       }
     }
     List<String> out = new ArrayList<>();
     out.add(
-        "# server.properties for a broker at a new site, from kbackup snapshot " + snapshot.id());
+        "# server.properties for a broker at a new site, from kbackup snapshot "
+            + PropertiesText.comment(snapshot.id()));
     out.add(
         "# source cluster "
-            + snapshot.clusterId()
+            + PropertiesText.comment(snapshot.clusterId())
             + ", broker "
-            + broker
+            + PropertiesText.comment(broker)
             + ", captured "
-            + snapshot.cutTime());
+            + PropertiesText.comment(snapshot.cutTime()));
     out.add("# lines starting with '# CHECK' or '# SENSITIVE' need a value of the new site");
     for (Map.Entry<String, ConfigValue> e : merged.entrySet()) {
       String key = e.getKey();
@@ -88,17 +93,23 @@ public final class BrokerConfigFile {
       if (set.containsKey(key)) {
         continue;
       }
+      String name = PropertiesText.key(key);
       if (v.sensitive()) {
         out.add(
-            "# SENSITIVE " + key + ": its value is not readable through Kafka's API; set it here");
+            "# SENSITIVE " + name + ": its value is not readable through Kafka's API; set it here");
       } else if (SITE_SPECIFIC.contains(key)) {
-        out.add("# CHECK " + key + " is site-specific; the source had: " + v.value());
-        out.add("#" + key + "=" + escape(v.value()));
+        out.add(
+            "# CHECK "
+                + name
+                + " is site-specific; the source had: "
+                + PropertiesText.comment(v.value()));
+        out.add("#" + name + "=" + PropertiesText.value(v.value()));
       } else {
-        out.add(key + "=" + escape(v.value()));
+        out.add(name + "=" + PropertiesText.value(v.value()));
       }
     }
-    new TreeMap<>(set).forEach((k, v) -> out.add(k + "=" + escape(v)));
+    new TreeMap<>(set)
+        .forEach((k, v) -> out.add(PropertiesText.key(k) + "=" + PropertiesText.value(v)));
     return out;
   }
 
@@ -110,7 +121,17 @@ public final class BrokerConfigFile {
     }
   }
 
-  private static String escape(String value) {
-    return value == null ? "" : value.replace("\\", "\\\\").replace("\n", "\\n");
+  /** The configs as listed, each with a name, or the snapshot is damaged. */
+  private static List<ConfigValue> named(SnapshotManifest snapshot, List<ConfigValue> configs) {
+    if (configs == null) {
+      return List.of();
+    }
+    for (ConfigValue v : configs) {
+      if (v == null || v.name() == null) {
+        throw new CorruptDataException(
+            "snapshot " + snapshot.id() + " lists a broker config without a name");
+      }
+    }
+    return configs;
   }
 }

@@ -6,6 +6,7 @@ import io.kbackup.repository.Repository;
 import io.kbackup.repository.SnapshotManifest;
 import io.kbackup.repository.TopicSnapshot;
 import io.kbackup.segment.SegmentInfo;
+import io.kbackup.storage.ObjectKeys;
 import io.kbackup.verify.Problem.Kind;
 import java.util.HashSet;
 import java.util.List;
@@ -38,6 +39,33 @@ final class ManifestChecks {
     new ManifestChecks(key, problems).check(manifest);
   }
 
+  /**
+   * Whether the segment's data and index keys can be looked up: present, under {@code data/} and
+   * valid object keys. The data of a segment without them is not read; its manifest is damaged.
+   */
+  static boolean hasUsableKeys(SegmentInfo s) {
+    return isDataKey(s.key()) && isDataKey(s.indexKey());
+  }
+
+  private static boolean isDataKey(String key) {
+    if (key == null || !key.startsWith(Repository.DATA_PREFIX)) {
+      return false;
+    }
+    try {
+      ObjectKeys.check(key);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** Whether the file's key is {@code files/} and its SHA-256, as the format names them. */
+  static boolean hasUsableKey(IncludedFile f) {
+    return f.sha256() != null
+        && SHA256.matcher(f.sha256()).matches()
+        && (Repository.FILES_PREFIX + f.sha256()).equals(f.key());
+  }
+
   static String topicPartition(String topic, int partition) {
     return topic + "-" + partition;
   }
@@ -58,10 +86,7 @@ final class ManifestChecks {
       checkTopic(t);
     }
     for (IncludedFile f : m.files()) {
-      if (f.sha256() == null
-          || !SHA256.matcher(f.sha256()).matches()
-          || !(Repository.FILES_PREFIX + f.sha256()).equals(f.key())
-          || f.size() < 0) {
+      if (!hasUsableKey(f) || f.size() < 0) {
         fail("describes included file " + f.name() + " with a wrong key, size or SHA-256");
       }
     }
@@ -109,7 +134,7 @@ final class ManifestChecks {
 
   private void checkSegment(String tp, SegmentInfo s, long start, long end, long previousLast) {
     String what = "segment " + s.key() + " ";
-    if (s.key() == null || !s.key().startsWith(Repository.DATA_PREFIX) || s.indexKey() == null) {
+    if (!hasUsableKeys(s)) {
       fail(tp, "lists a segment without a valid key");
       return;
     }

@@ -125,6 +125,8 @@ public final class Verifier {
     Map<SegmentInfo, Listing> segments = segmentsOf(manifests.values());
     Set<IncludedFile> files = new LinkedHashSet<>();
     manifests.values().forEach(m -> files.addAll(m.files()));
+    // objects without a usable key were reported as damage of their manifest; not looked up
+    files.removeIf(f -> !ManifestChecks.hasUsableKey(f));
     // at level 2 the progress follows the data read, by far the longer part
     Set<String> damaged =
         checkPresence(segments, files, options.level() >= 2 ? Progress.NONE : progress);
@@ -144,7 +146,9 @@ public final class Verifier {
         for (PartitionSnapshot p : t.partitions()) {
           String tp = ManifestChecks.topicPartition(t.name(), p.partition());
           for (SegmentInfo s : p.segments()) {
-            segments.computeIfAbsent(s, x -> new Listing(tp)).snapshots().add(m.id());
+            if (ManifestChecks.hasUsableKeys(s)) {
+              segments.computeIfAbsent(s, x -> new Listing(tp)).snapshots().add(m.id());
+            }
           }
         }
       }
