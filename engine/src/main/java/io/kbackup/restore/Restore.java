@@ -188,7 +188,11 @@ public final class Restore {
               IsolationLevel.READ_UNCOMMITTED);
       ParallelRestore.Result produced =
           new ParallelRestore(
-                  repository.storage(), kafka, options.parallelism(), options.skipDamaged())
+                  repository.storage(),
+                  kafka,
+                  options.parallelism(),
+                  options.skipDamaged(),
+                  ProducerCompression.choose(options.compression(), topics))
               .watchedBy(progress)
               .run(plan, state, ends);
       Map<TopicPartition, Long> finalEnds =
@@ -293,7 +297,9 @@ public final class Restore {
   private List<String> plannedChanges(
       Admin admin, SnapshotManifest snapshot, List<TopicSnapshot> topics, List<String> toCreate) {
     List<String> lines = new ArrayList<>();
-    boolean differenceKnown = !toCreate.isEmpty() && TimestampBounds.differenceKnown(kafka, admin);
+    boolean differenceKnown =
+        !toCreate.isEmpty()
+            && TimestampBounds.differenceKnown(TimestampBounds.brokerConfig(kafka, admin));
     for (TopicSnapshot t : topics) {
       String target = options.topicMap().target(t.name());
       if (!toCreate.contains(target)) {
