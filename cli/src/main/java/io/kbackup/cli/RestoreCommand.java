@@ -132,6 +132,14 @@ final class RestoreCommand implements Callable<Integer> {
   boolean skipDamaged;
 
   @Option(
+      names = "--compression",
+      paramLabel = "none|gzip|snappy|lz4|zstd",
+      description =
+          "Compression of the batches sent (default: the source topic's compression.type when it"
+              + " was set, else lz4).")
+  String compression;
+
+  @Option(
       names = "--dry-run",
       description = "Print what would be created and restored; change nothing.")
   boolean dryRun;
@@ -165,6 +173,7 @@ final class RestoreCommand implements Callable<Integer> {
             .metadataOnly(metadataOnly)
             .partitions(PartitionCounts.parse(partitions))
             .skipDamaged(skipDamaged)
+            .compression(compression)
             .build();
     if (parallelism < 1) {
       throw KbackupException.usage(

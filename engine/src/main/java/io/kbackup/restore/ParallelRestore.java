@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 
@@ -29,13 +30,23 @@ final class ParallelRestore {
   private final KafkaConnection kafka;
   private final int parallelism;
   private final boolean skipDamaged;
+  private final String compression;
   private Progress progress = Progress.NONE;
 
-  ParallelRestore(Storage storage, KafkaConnection kafka, int parallelism, boolean skipDamaged) {
+  /**
+   * @param compression the producer's {@code compression.type}
+   */
+  ParallelRestore(
+      Storage storage,
+      KafkaConnection kafka,
+      int parallelism,
+      boolean skipDamaged,
+      String compression) {
     this.storage = storage;
     this.kafka = kafka;
     this.parallelism = parallelism;
     this.skipDamaged = skipDamaged;
+    this.compression = compression;
   }
 
   ParallelRestore watchedBy(Progress progress) {
@@ -100,7 +111,8 @@ final class ParallelRestore {
               t.setDaemon(true);
               return t;
             });
-    try (KafkaProducer<byte[], byte[]> producer = kafka.producer(Map.of())) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        kafka.producer(Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression))) {
       List<Future<?>> tasks = new ArrayList<>();
       for (PartitionRestore p : plan) {
         RestoreState.Partition sp = state.partition(p.target());

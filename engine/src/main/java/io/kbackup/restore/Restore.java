@@ -180,15 +180,19 @@ public final class Restore {
       if (options.metadataOnly()) {
         return metadataOnly(admin, snapshot, stateId, plan, toCreate, notes, started);
       }
+      List<TopicPartition> targets = plan.stream().map(PartitionRestore::target).toList();
+      // an earlier run may have left records on a leader that its followers had not copied yet
       Map<TopicPartition, Long> ends =
-          kafka.offsets(
-              admin,
-              plan.stream().map(PartitionRestore::target).toList(),
-              OffsetSpec.latest(),
-              IsolationLevel.READ_UNCOMMITTED);
+          previous != null
+              ? new SettledEnds(kafka).read(admin, targets)
+              : kafka.offsets(admin, targets, OffsetSpec.latest(), IsolationLevel.READ_UNCOMMITTED);
       ParallelRestore.Result produced =
           new ParallelRestore(
-                  repository.storage(), kafka, options.parallelism(), options.skipDamaged())
+                  repository.storage(),
+                  kafka,
+                  options.parallelism(),
+                  options.skipDamaged(),
+                  ProducerCompression.choose(options.compression(), topics))
               .watchedBy(progress)
               .run(plan, state, ends);
       Map<TopicPartition, Long> finalEnds =
@@ -211,7 +215,9 @@ public final class Restore {
                   + actual
                   + ", expected "
                   + expected,
-              "something else wrote to the target during the restore; restore into a topic nobody else writes to",
+              "something else wrote to the target during the restore, or records were written"
+                  + " twice; delete the target topic if this restore created it and run the"
+                  + " restore again, or restore into a topic nobody else writes to",
               null);
         }
         done.add(
@@ -293,7 +299,9 @@ public final class Restore {
   private List<String> plannedChanges(
       Admin admin, SnapshotManifest snapshot, List<TopicSnapshot> topics, List<String> toCreate) {
     List<String> lines = new ArrayList<>();
-    boolean differenceKnown = !toCreate.isEmpty() && TimestampBounds.differenceKnown(kafka, admin);
+    boolean differenceKnown =
+        !toCreate.isEmpty()
+            && TimestampBounds.differenceKnown(TimestampBounds.brokerConfig(kafka, admin));
     for (TopicSnapshot t : topics) {
       String target = options.topicMap().target(t.name());
       if (!toCreate.contains(target)) {

@@ -22,6 +22,9 @@ import java.util.regex.Pattern;
  *     data continues the same restore, sets the groups and finishes the topics' configs
  * @param partitions partition counts of created topics, when more than the snapshot's
  * @param skipDamaged restore each partition up to damaged or missing data instead of stopping
+ * @param compression compression of the batches sent ({@code none}, {@code gzip}, {@code snappy},
+ *     {@code lz4} or {@code zstd}); null for the source topics' {@code compression.type} when
+ *     backed up, else lz4
  */
 public record RestoreOptions(
     String snapshotId,
@@ -38,7 +41,8 @@ public record RestoreOptions(
     PrincipalMap principals,
     boolean metadataOnly,
     PartitionCounts partitions,
-    boolean skipDamaged) {
+    boolean skipDamaged,
+    String compression) {
 
   public static final Pattern ALL_GROUPS = Pattern.compile(".*");
 
@@ -46,6 +50,7 @@ public record RestoreOptions(
     configOverrides = configOverrides == null ? Map.of() : Map.copyOf(configOverrides);
     principals = principals == null ? PrincipalMap.identity() : principals;
     partitions = partitions == null ? PartitionCounts.asBackedUp() : partitions;
+    ProducerCompression.check(compression);
     if (metadataOnly && dataOnly) {
       throw KbackupException.usage(
           "--metadata-only and --data-only exclude each other",
@@ -75,6 +80,7 @@ public record RestoreOptions(
     private boolean metadataOnly;
     private PartitionCounts partitions = PartitionCounts.asBackedUp();
     private boolean skipDamaged;
+    private String compression;
 
     private Builder() {}
 
@@ -153,6 +159,11 @@ public record RestoreOptions(
       return this;
     }
 
+    public Builder compression(String codec) {
+      this.compression = codec;
+      return this;
+    }
+
     public RestoreOptions build() {
       return new RestoreOptions(
           snapshotId,
@@ -169,7 +180,8 @@ public record RestoreOptions(
           principals,
           metadataOnly,
           partitions,
-          skipDamaged);
+          skipDamaged,
+          compression);
     }
   }
 }

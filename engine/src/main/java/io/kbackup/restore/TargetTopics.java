@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -32,6 +33,7 @@ final class TargetTopics {
   static final Set<String> DEFERRED_CONFIGS =
       Set.of(
           "retention.ms",
+          "retention.bytes",
           "message.timestamp.type",
           "message.timestamp.difference.max.ms",
           "message.timestamp.before.max.ms",
@@ -56,6 +58,7 @@ final class TargetTopics {
     Map<String, String> configs = new TreeMap<>(t.configs());
     DEFERRED_CONFIGS.forEach(configs::remove);
     configs.put("retention.ms", "-1");
+    configs.put("retention.bytes", "-1");
     configs.put("message.timestamp.type", "CreateTime");
     configs.putAll(TimestampBounds.unbounded(differenceKnown));
     configs.putAll(options.configOverrides());
@@ -107,7 +110,9 @@ final class TargetTopics {
   void createTopics(
       Admin admin, List<TopicSnapshot> topics, List<String> toCreate, List<String> notes) {
     List<NewTopic> newTopics = new ArrayList<>();
-    boolean differenceKnown = !toCreate.isEmpty() && TimestampBounds.differenceKnown(kafka, admin);
+    boolean differenceKnown =
+        !toCreate.isEmpty()
+            && TimestampBounds.differenceKnown(TimestampBounds.brokerConfig(kafka, admin));
     for (TopicSnapshot t : topics) {
       String target = options.topicMap().target(t.name());
       if (!toCreate.contains(target)) {
@@ -182,8 +187,8 @@ final class TargetTopics {
   /**
    * Sets the backed-up configs a created topic was given without, now that the data is in:
    * log-append time and timestamp bounds only concern new records, and bounds the source topic did
-   * not set are removed again. Time retention is set only when it deletes none of the restored
-   * records; otherwise it is left at -1 and the output says so.
+   * not set are removed again. Time and size retention are set only when they delete none of the
+   * restored records; otherwise they are left at -1 and the output says so.
    */
   void applyDeferredConfigs(
       Admin admin,
@@ -191,39 +196,51 @@ final class TargetTopics {
       List<String> created,
       Map<TopicPartition, Long> oldest,
       List<String> notes) {
-    Boolean differenceKnown = null;
+    List<String> targets =
+        topics.stream()
+            .map(t -> options.topicMap().target(t.name()))
+            .filter(created::contains)
+            .toList();
+    if (targets.isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, Long> sizes = RestoredRetention.sizesOnDisk(kafka, admin, targets);
+    Config broker = TimestampBounds.brokerConfig(kafka, admin);
     for (TopicSnapshot t : topics) {
       String target = options.topicMap().target(t.name());
       if (!created.contains(target)) {
         continue;
       }
-      long oldestRecord =
-          oldest.entrySet().stream()
-              .filter(e -> e.getKey().topic().equals(target))
-              .mapToLong(Map.Entry::getValue)
-              .min()
-              .orElse(Long.MAX_VALUE);
+      RestoredRetention retention = new RestoredRetention(target, oldest, sizes);
       Map<String, String> apply = new TreeMap<>();
-      List<String> withheld = new ArrayList<>();
+      Map<String, String> withheld = new TreeMap<>();
       new TreeMap<>(t.configs())
           .forEach(
               (key, value) -> {
                 if (!DEFERRED_CONFIGS.contains(key) || options.configOverrides().containsKey(key)) {
                   return;
                 }
-                if (key.equals("retention.ms") && deletesRestoredRecords(value, oldestRecord)) {
-                  withheld.add(key + "=" + value);
+                String deletes = retention.deletes(key, value);
+                if (deletes != null) {
+                  withheld.put(key, "the backed-up " + deletes);
                 } else {
                   apply.put(key, value);
                 }
               });
-      // bounds the source topic did not set return to the target broker's defaults, as there
+      // what the source topic did not set returns to the target broker's defaults, as there:
+      // timestamp bounds at once, size retention when the default deletes nothing restored
       List<String> lifted = new ArrayList<>(List.of(TimestampBounds.BEFORE, TimestampBounds.AFTER));
-      if (differenceKnown == null) {
-        differenceKnown = TimestampBounds.differenceKnown(kafka, admin);
-      }
-      if (differenceKnown) {
+      if (TimestampBounds.differenceKnown(broker)) {
         lifted.add(TimestampBounds.DIFFERENCE);
+      }
+      ConfigEntry sizeDefault = broker == null ? null : broker.get("log.retention.bytes");
+      if (sizeDefault != null && sizeDefault.value() != null) {
+        String deletes = retention.deletes("retention.bytes", sizeDefault.value());
+        if (deletes == null) {
+          lifted.add("retention.bytes");
+        } else if (!t.configs().containsKey("retention.bytes")) {
+          withheld.put("retention.bytes", "the broker's default log." + deletes);
+        }
       }
       lifted.removeIf(k -> t.configs().containsKey(k) || options.configOverrides().containsKey(k));
       List<AlterConfigOp> ops = new ArrayList<>();
@@ -253,26 +270,18 @@ final class TargetTopics {
             "topic "
                 + target
                 + " keeps retention.ms=-1 so that restored records are not deleted by time retention"
-                + (withheld.isEmpty()
-                    ? ""
-                    : "; the backed-up "
-                        + String.join(", ", withheld)
-                        + " would delete records older than "
-                        + Instant.now().minusMillis(Long.parseLong(t.configs().get("retention.ms")))
-                        + " at once: set it with kafka-configs.sh when they may expire"));
+                + (withheld.containsKey("retention.ms")
+                    ? "; " + withheld.get("retention.ms")
+                    : ""));
+      }
+      if (withheld.containsKey("retention.bytes")) {
+        notes.add(
+            "topic "
+                + target
+                + " keeps retention.bytes=-1 so that restored records are not deleted by size"
+                + " retention; "
+                + withheld.get("retention.bytes"));
       }
     }
-  }
-
-  private static boolean deletesRestoredRecords(String retentionMs, long oldestRecord) {
-    long retention;
-    try {
-      retention = Long.parseLong(retentionMs);
-    } catch (NumberFormatException e) {
-      return true;
-    }
-    return retention >= 0
-        && oldestRecord != Long.MAX_VALUE
-        && oldestRecord < System.currentTimeMillis() - retention;
   }
 }

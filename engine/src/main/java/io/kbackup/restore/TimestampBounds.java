@@ -53,21 +53,31 @@ final class TimestampBounds {
   }
 
   /** Whether the target's brokers know {@code message.timestamp.difference.max.ms}. */
-  static boolean differenceKnown(KafkaConnection kafka, Admin admin) {
-    int broker =
-        kafka.await(admin.describeCluster().nodes(), "describe the cluster").stream()
-            .findFirst()
-            .map(n -> n.id())
-            .orElse(-1);
-    if (broker < 0) {
-      return false;
+  static boolean differenceKnown(Config brokerConfig) {
+    return brokerConfig != null && brokerConfig.get("log." + DIFFERENCE) != null;
+  }
+
+  /**
+   * The configs of one of the target's brokers; null when they cannot be read (the client may lack
+   * the permission to describe the cluster's configs).
+   */
+  static Config brokerConfig(KafkaConnection kafka, Admin admin) {
+    try {
+      int broker =
+          kafka.await(admin.describeCluster().nodes(), "describe the cluster").stream()
+              .findFirst()
+              .map(n -> n.id())
+              .orElse(-1);
+      if (broker < 0) {
+        return null;
+      }
+      ConfigResource resource = new ConfigResource(ConfigResource.Type.BROKER, "" + broker);
+      return kafka
+          .await(admin.describeConfigs(List.of(resource)).all(), "describe broker configs")
+          .get(resource);
+    } catch (KbackupException e) {
+      return null;
     }
-    ConfigResource resource = new ConfigResource(ConfigResource.Type.BROKER, "" + broker);
-    Config config =
-        kafka
-            .await(admin.describeConfigs(List.of(resource)).all(), "describe broker configs")
-            .get(resource);
-    return config != null && config.get("log." + DIFFERENCE) != null;
   }
 
   /**

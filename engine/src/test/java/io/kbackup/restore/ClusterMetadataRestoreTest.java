@@ -200,7 +200,7 @@ class ClusterMetadataRestoreTest {
             .run();
     assertThat(plan.plannedChanges())
         .containsExactlyInAnyOrder(
-            "create topic dr-orders: 2 partitions, replication the cluster's default, configs {message.timestamp.after.max.ms=9223372036854775807, message.timestamp.before.max.ms=9223372036854775807, message.timestamp.type=CreateTime, retention.ms=-1}",
+            "create topic dr-orders: 2 partitions, replication the cluster's default, configs {message.timestamp.after.max.ms=9223372036854775807, message.timestamp.before.max.ms=9223372036854775807, message.timestamp.type=CreateTime, retention.bytes=-1, retention.ms=-1}",
             "ACL ALLOW User:alicia READ on TOPIC dr-orders (LITERAL, host *)",
             "ACL ALLOW User:alicia READ on GROUP app- (PREFIXED, host *)",
             "ACL ALLOW User:bob DESCRIBE on CLUSTER kafka-cluster (LITERAL, host *)",
