@@ -102,6 +102,7 @@ final class CopyCommand implements Callable<Integer> {
     d.password = new PassphraseOption();
     d.password.file = toPasswordFile;
     d.password.variable = "KBACKUP_TO_PASSWORD";
+    d.mixee = repo.mixee; // its warnings go where this command's do
     return d;
   }
 }

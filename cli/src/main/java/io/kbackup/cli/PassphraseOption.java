@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Option;
 
 /**
@@ -51,7 +50,7 @@ final class PassphraseOption {
       return firstLine(Path.of(env.get(variable + "_FILE")), variable + "_FILE");
     }
     if (env.get(variable + "_COMMAND") != null) {
-      return fromCommand(env.get(variable + "_COMMAND"), variable + "_COMMAND");
+      return new PasswordCommand().run(env.get(variable + "_COMMAND"), variable + "_COMMAND");
     }
     return env.get(variable);
   }
@@ -63,28 +62,6 @@ final class PassphraseOption {
     } catch (IOException e) {
       throw KbackupException.usage(
           source + ": cannot read " + file, "check that the file exists and may be read");
-    }
-  }
-
-  private static String fromCommand(String command, String source) {
-    try {
-      Process p =
-          new ProcessBuilder("sh", "-c", command)
-              .redirectError(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        p.destroyForcibly();
-        throw KbackupException.usage(
-            source + " failed" + (p.isAlive() ? "" : " with exit code " + p.exitValue()),
-            "run the command by hand to see why; its output is the passphrase");
-      }
-      return out.lines().findFirst().orElse("");
-    } catch (IOException e) {
-      throw KbackupException.usage(source + " could not be run", "check the command");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw KbackupException.usage(source + " was interrupted", "run it again");
     }
   }
 }

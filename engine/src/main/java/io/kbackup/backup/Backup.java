@@ -6,6 +6,7 @@ import io.kbackup.error.TaskResults;
 import io.kbackup.kafka.KafkaConnection;
 import io.kbackup.progress.Progress;
 import io.kbackup.repository.IncludedFile;
+import io.kbackup.repository.ListedObjects;
 import io.kbackup.repository.PartitionSnapshot;
 import io.kbackup.repository.Repository;
 import io.kbackup.repository.SnapshotHistory;
@@ -142,6 +143,7 @@ public final class Backup {
     SnapshotManifest manifest =
         manifest(cut, previous == null ? null : previous.id(), topicSnapshots, files);
     lock.ensureHeld();
+    ListedObjects.ensurePresent(repository.storage(), manifest);
     repository.commit(manifest);
     log.info("committed snapshot {}", manifest.id());
     progress.finished();

@@ -5,6 +5,7 @@ import io.kbackup.kafka.KafkaConnection;
 import io.kbackup.kafka.Records;
 import io.kbackup.progress.Progress;
 import io.kbackup.repository.IncludedFile;
+import io.kbackup.repository.ListedObjects;
 import io.kbackup.repository.PartitionSnapshot;
 import io.kbackup.repository.Repository;
 import io.kbackup.repository.SnapshotManifest;
@@ -232,6 +233,7 @@ public final class ContinuousBackup {
             });
     SnapshotManifest manifest = Backup.manifest(cut, base.id(), topics, files);
     lock.ensureHeld();
+    ListedObjects.ensurePresent(repository.storage(), manifest);
     repository.commit(manifest);
     log.info("committed snapshot {}", manifest.id());
     return manifest;

@@ -34,6 +34,11 @@ public record LockInfo(
     return Instant.parse(refreshedAt).plus(maxAge).isBefore(now);
   }
 
+  /** The same lock, refreshed at another time. */
+  public LockInfo refreshed(String at) {
+    return new LockInfo(id, kind, host, pid, command, createdAt, at);
+  }
+
   /** One line naming the holder, for messages. */
   public String describe() {
     return "`"

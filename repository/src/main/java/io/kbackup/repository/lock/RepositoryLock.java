@@ -7,6 +7,7 @@ import io.kbackup.storage.ObjectInfo;
 import io.kbackup.storage.Storage;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,13 +39,15 @@ public final class RepositoryLock implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RepositoryLock.class);
 
   private final Storage storage;
+  private final Clock clock;
   private final String key;
   private final ScheduledExecutorService refresher;
   private volatile LockInfo info;
   private volatile boolean lost;
 
-  private RepositoryLock(Storage storage, LockInfo info, Duration refreshEvery) {
+  private RepositoryLock(Storage storage, LockInfo info, Duration refreshEvery, Clock clock) {
     this.storage = storage;
+    this.clock = clock;
     this.info = info;
     this.key = PREFIX + info.id() + ".json";
     this.refresher =
@@ -69,7 +72,14 @@ public final class RepositoryLock implements AutoCloseable {
 
   static RepositoryLock acquire(
       Storage storage, LockKind kind, String command, Duration refreshEvery) throws IOException {
-    String now = Instant.now().toString();
+    return acquire(storage, kind, command, refreshEvery, Clock.systemUTC());
+  }
+
+  /** The same with the holder's time from {@code clock}, which tests move on. */
+  static RepositoryLock acquire(
+      Storage storage, LockKind kind, String command, Duration refreshEvery, Clock clock)
+      throws IOException {
+    String now = clock.instant().toString();
     LockInfo mine =
         new LockInfo(
             UUID.randomUUID().toString(),
@@ -108,7 +118,7 @@ public final class RepositoryLock implements AutoCloseable {
       }
       throw e;
     }
-    return new RepositoryLock(storage, mine, refreshEvery);
+    return new RepositoryLock(storage, mine, refreshEvery, clock);
   }
 
   /** Every lock of the repository; unreadable lock objects are skipped. */
@@ -153,15 +163,19 @@ public final class RepositoryLock implements AutoCloseable {
   }
 
   /**
-   * Fails when the lock may no longer protect this command: it was removed, or it has not been
-   * refreshed for so long that other commands take it as stale. A command checks this before its
-   * commit, so that it never commits a snapshot whose data a prune may have deleted meanwhile.
+   * Fails when the lock may no longer protect this command: it was removed or replaced, or it has
+   * not been refreshed for so long that other commands take it as stale (or ever went so long, as
+   * when the process was paused). A command checks this before its commit, so that it never commits
+   * a snapshot whose data a prune may have deleted meanwhile.
    */
   public void ensureHeld() throws IOException {
-    boolean present = storage.stat(key).isPresent();
-    boolean fresh =
-        Instant.parse(info.refreshedAt()).plus(STALE_AFTER).isAfter(Instant.now().plusSeconds(60));
-    if (lost || !present || !fresh) {
+    Instant now = clock.instant();
+    LockInfo stored = stored();
+    if (lost
+        || stored == null
+        || !stored.id().equals(info.id())
+        || !fresh(info, now)
+        || !fresh(stored, now)) {
       throw new KbackupException(
           ExitCode.REPOSITORY_LOCKED,
           "the lock of `"
@@ -173,16 +187,32 @@ public final class RepositoryLock implements AutoCloseable {
     }
   }
 
+  /** The lock object as others see it; null when it is gone or unreadable. */
+  private LockInfo stored() throws IOException {
+    if (storage.stat(key).isEmpty()) {
+      return null;
+    }
+    try {
+      return Json.read(storage.readAll(key), LockInfo.class, key);
+    } catch (RuntimeException | IOException e) {
+      return null; // removed meanwhile, or replaced by something that is no lock
+    }
+  }
+
+  /** Whether others still take the lock as live, with a minute to spare for their clocks. */
+  private static boolean fresh(LockInfo lock, Instant now) {
+    return Instant.parse(lock.refreshedAt()).plus(STALE_AFTER).isAfter(now.plusSeconds(60));
+  }
+
   private void refresh() {
-    LockInfo refreshed =
-        new LockInfo(
-            info.id(),
-            info.kind(),
-            info.host(),
-            info.pid(),
-            info.command(),
-            info.createdAt(),
-            Instant.now().toString());
+    Instant now = clock.instant();
+    if (!fresh(info, now)) {
+      // paused (or starved) past the stale age: others may have acted as if this command ended,
+      // so the lock must not come back to life
+      lost = true;
+      return;
+    }
+    LockInfo refreshed = info.refreshed(now.toString());
     try {
       if (storage.stat(key).isEmpty()) {
         lost = true; // removed by `unlock --remove-all`: others may act as if this command ended

@@ -120,6 +120,61 @@ class RepositoryLockTest {
     }
   }
 
+  @Test
+  void aHolderPausedPastTheStaleAgeDoesNotBringItsLockBackToLife() throws Exception {
+    MovableClock clock = new MovableClock(Instant.parse("2026-12-01T10:00:00Z"));
+    try (RepositoryLock lock =
+        RepositoryLock.acquire(storage, LockKind.SHARED, "backup", Duration.ofMillis(20), clock)) {
+      Thread.sleep(100);
+      lock.ensureHeld();
+
+      clock.now = clock.now.plus(RepositoryLock.STALE_AFTER); // the process was stopped so long
+      Thread.sleep(200);
+
+      assertThat(RepositoryLock.list(storage).get(0).refreshedAt())
+          .isEqualTo(lock.info().refreshedAt());
+      assertThat(Instant.parse(lock.info().refreshedAt())).isBefore(clock.now);
+      assertThatThrownBy(lock::ensureHeld)
+          .isInstanceOf(KbackupException.class)
+          .hasMessageEndingWith("was lost while it ran; nothing was committed");
+    }
+  }
+
+  @Test
+  void aLockThatOthersSeeStaleIsLostEvenIfTheHolderThinksItFresh() throws Exception {
+    try (RepositoryLock lock = RepositoryLock.acquire(storage, LockKind.SHARED, "backup")) {
+      write(lock.info().refreshed(Instant.now().minus(RepositoryLock.STALE_AFTER).toString()));
+
+      assertThatThrownBy(lock::ensureHeld)
+          .isInstanceOf(KbackupException.class)
+          .hasMessageEndingWith("was lost while it ran; nothing was committed");
+    }
+  }
+
+  /** A clock the test moves on, for a holder's idea of the time. */
+  static final class MovableClock extends java.time.Clock {
+    volatile Instant now;
+
+    MovableClock(Instant now) {
+      this.now = now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
   private void write(LockInfo lock) throws Exception {
     storage.put(RepositoryLock.PREFIX + lock.id() + ".json", Json.write(lock));
   }
