@@ -34,6 +34,34 @@ final class MultipartUpload {
       Path file,
       long size,
       long partSize) {
+    upload(client, bucket, key, storageClass, file, size, partSize, null);
+  }
+
+  /**
+   * Uploads the file only if no object of the key exists: the completion carries {@code
+   * If-None-Match: *}, so the server refuses it (412) over an existing object, and the upload is
+   * aborted.
+   */
+  static void uploadIfAbsent(
+      S3Client client,
+      String bucket,
+      String key,
+      StorageClass storageClass,
+      Path file,
+      long size,
+      long partSize) {
+    upload(client, bucket, key, storageClass, file, size, partSize, "*");
+  }
+
+  private static void upload(
+      S3Client client,
+      String bucket,
+      String key,
+      StorageClass storageClass,
+      Path file,
+      long size,
+      long partSize,
+      String ifNoneMatch) {
     String uploadId =
         client
             .createMultipartUpload(
@@ -69,7 +97,12 @@ final class MultipartUpload {
                 .build());
       }
       client.completeMultipartUpload(
-          b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
+          b ->
+              b.bucket(bucket)
+                  .key(key)
+                  .uploadId(uploadId)
+                  .ifNoneMatch(ifNoneMatch)
+                  .multipartUpload(m -> m.parts(parts)));
     } catch (RuntimeException e) {
       try {
         client.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));

@@ -5,12 +5,12 @@ import io.kbackup.storage.ObjectNotFoundException;
 import io.kbackup.storage.ObjectStoreLocation;
 import io.kbackup.storage.ScratchDirectory;
 import io.kbackup.storage.Storage;
+import io.kbackup.storage.StoredBytes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -97,43 +97,81 @@ public final class S3Storage implements Storage {
 
   @Override
   public boolean putIfAbsent(String key, byte[] bytes) throws IOException {
-    PutObjectRequest request = putRequest(key).ifNoneMatch("*").build();
     checkConditionalWrites();
-    return putConditionally(request, key, bytes);
+    return putBytesIfAbsent(key, bytes);
   }
 
-  private boolean putConditionally(PutObjectRequest request, String key, byte[] bytes)
+  private boolean putBytesIfAbsent(String key, byte[] bytes) throws IOException {
+    PutObjectRequest request = putRequest(key).ifNoneMatch("*").build();
+    return putConditionally(
+        key,
+        "conditional PutObject",
+        () -> client.putObject(request, RequestBody.fromBytes(bytes)),
+        () -> StoredBytes.equal(this, key, bytes));
+  }
+
+  @Override
+  public boolean putIfAbsent(String key, Path file) throws IOException {
+    long size = Files.size(file);
+    checkConditionalWrites();
+    if (size > partSize) {
+      // the condition goes on CompleteMultipartUpload: the object appears only then
+      return putConditionally(
+          key,
+          "conditional multipart upload",
+          () ->
+              MultipartUpload.uploadIfAbsent(
+                  client,
+                  location.container(),
+                  objectKey(key),
+                  storageClass(key),
+                  file,
+                  size,
+                  partSize),
+          () -> StoredBytes.equal(this, key, file));
+    }
+    PutObjectRequest request = putRequest(key).ifNoneMatch("*").contentLength(size).build();
+    return putConditionally(
+        key,
+        "conditional PutObject",
+        () -> client.putObject(request, RequestBody.fromFile(file)),
+        () -> StoredBytes.equal(this, key, file));
+  }
+
+  /** One try of a conditional write. */
+  private interface ConditionalWrite {
+    void send();
+  }
+
+  /** Whether the object there holds the bytes the write sent. */
+  private interface Ours {
+    boolean check() throws IOException;
+  }
+
+  private boolean putConditionally(String key, String operation, ConditionalWrite write, Ours ours)
       throws IOException {
     for (int attempt = 1; ; attempt++) {
       try {
-        client.putObject(request, RequestBody.fromBytes(bytes));
+        write.send();
         return true;
       } catch (S3Exception e) {
         if (e.statusCode() == 412) {
           // after a retry the object may be our own first attempt, stored but not acknowledged
-          return retried(e) && holds(key, bytes);
+          return retried(e) && ours.check();
         }
         // 409 ConditionalRequestConflict: another conditional write of the key is in flight
         if (e.statusCode() != 409 || attempt == CONFLICT_RETRIES) {
-          throw failure("conditional PutObject", key, e);
+          throw failure(operation, key, e);
         }
         pause(100L * attempt);
       } catch (SdkException e) {
-        throw failure("conditional PutObject", key, e);
+        throw failure(operation, key, e);
       }
     }
   }
 
   private static boolean retried(SdkException e) {
     return e.numAttempts() != null && e.numAttempts() > 1;
-  }
-
-  /** Whether the object holds exactly these bytes. */
-  private boolean holds(String key, byte[] bytes) throws IOException {
-    Optional<ObjectInfo> info = stat(key);
-    return info.isPresent()
-        && info.get().size() == bytes.length
-        && Arrays.equals(readAll(key), bytes);
   }
 
   /**
@@ -145,10 +183,9 @@ public final class S3Storage implements Storage {
       return;
     }
     String probe = "probes/conditional-write-" + UUID.randomUUID();
-    PutObjectRequest request = putRequest(probe).ifNoneMatch("*").build();
     try {
-      putConditionally(request, probe, new byte[0]);
-      if (putConditionally(request, probe, new byte[] {1})) {
+      putBytesIfAbsent(probe, new byte[0]);
+      if (putBytesIfAbsent(probe, new byte[] {1})) {
         throw new IOException(
             "the S3 server at "
                 + endpoint
