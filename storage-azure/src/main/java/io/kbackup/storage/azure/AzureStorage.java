@@ -95,14 +95,14 @@ public final class AzureStorage implements Storage {
 
   @Override
   public boolean putIfAbsent(String key, byte[] bytes) throws IOException {
+    BlobClient blob = blob(key);
     BlockBlobSimpleUploadOptions options =
         new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(bytes))
             .setRequestConditions(ifAbsent());
     return putConditionally(
         key,
         attempts ->
-            blob(key)
-                .getBlockBlobClient()
+            blob.getBlockBlobClient()
                 .uploadWithResponse(options, null, AttemptCounter.counting(attempts)),
         () -> StoredBytes.equal(this, key, bytes));
   }
@@ -113,11 +113,12 @@ public final class AzureStorage implements Storage {
    */
   @Override
   public boolean putIfAbsent(String key, Path file) throws IOException {
+    BlobClient blob = blob(key);
     BlobUploadFromFileOptions options = uploadOptions(file).setRequestConditions(ifAbsent());
     return putConditionally(
         key,
         attempts ->
-            blob(key).uploadFromFileWithResponse(options, null, AttemptCounter.counting(attempts)),
+            blob.uploadFromFileWithResponse(options, null, AttemptCounter.counting(attempts)),
         () -> StoredBytes.equal(this, key, file));
   }
 
