@@ -262,6 +262,17 @@ class CopyCommandTest {
       assertThat(contents(target)).as(args.toString()).containsOnlyKeys(before.keySet());
     }
     assertThat(Repository.open(new FileSystemStorage(target)).snapshots()).isEmpty();
+
+    // a manifest under a key that is no snapshot's
+    ForgedManifest.edit(source, id, t -> t.replace(forgedId, id));
+    Path manifest = source.resolve("snapshots").resolve(id + ".json");
+    Files.copy(manifest, manifest.resolveSibling("not an id.json"));
+    assertOneClearError(
+        CliRunner.run("copy", "--repo", source.toString(), "--to", target.toString()),
+        13,
+        "snapshots/not an id.json in the source is not the key of a snapshot manifest;"
+            + " nothing was copied");
+    assertThat(contents(target)).containsOnlyKeys(before.keySet());
   }
 
   /**
