@@ -45,6 +45,7 @@ public final class S3Storage implements Storage {
   private final long partSize;
   private final ScratchDirectory scratch = new ScratchDirectory("kbackup-s3-");
   private volatile boolean conditionalWritesChecked;
+  private volatile boolean conditionalCompletesChecked;
 
   S3Storage(
       S3Client client,
@@ -115,6 +116,7 @@ public final class S3Storage implements Storage {
     long size = Files.size(file);
     checkConditionalWrites();
     if (size > partSize) {
+      checkConditionalCompletes();
       // the condition goes on CompleteMultipartUpload: the object appears only then
       return putConditionally(
           key,
@@ -196,6 +198,40 @@ public final class S3Storage implements Storage {
       delete(probe);
     }
     conditionalWritesChecked = true;
+  }
+
+  /**
+   * A large file goes up in parts, and only the completion can carry the condition; a server may
+   * honour it on PutObject and ignore it there. Checked once, with a one-part upload over a probe.
+   */
+  private void checkConditionalCompletes() throws IOException {
+    if (conditionalCompletesChecked) {
+      return;
+    }
+    String probe = "probes/conditional-complete-" + UUID.randomUUID();
+    Path part = Files.createTempFile(scratch.get(), "probe-", ".tmp");
+    try {
+      Files.write(part, new byte[] {1});
+      put(probe, new byte[0]);
+      if (putConditionally(
+          probe,
+          "conditional multipart upload",
+          () ->
+              MultipartUpload.uploadIfAbsent(
+                  client, location.container(), objectKey(probe), null, part, 1, partSize),
+          () -> false)) {
+        throw new IOException(
+            "the S3 server at "
+                + endpoint
+                + " ignores conditional writes (If-None-Match: *) on CompleteMultipartUpload,"
+                + " which kbackup needs to write large objects without replacing any; use a server"
+                + " that supports them");
+      }
+    } finally {
+      delete(probe);
+      Files.deleteIfExists(part);
+    }
+    conditionalCompletesChecked = true;
   }
 
   @Override
