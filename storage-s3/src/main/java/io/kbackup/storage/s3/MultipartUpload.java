@@ -26,6 +26,10 @@ final class MultipartUpload {
 
   private MultipartUpload() {}
 
+  /**
+   * @param ifAbsent whether the completion carries {@code If-None-Match: *}, so that the server
+   *     refuses it (412) over an existing object; the upload is then aborted
+   */
   static void upload(
       S3Client client,
       String bucket,
@@ -33,35 +37,8 @@ final class MultipartUpload {
       StorageClass storageClass,
       Path file,
       long size,
-      long partSize) {
-    upload(client, bucket, key, storageClass, file, size, partSize, null);
-  }
-
-  /**
-   * Uploads the file only if no object of the key exists: the completion carries {@code
-   * If-None-Match: *}, so the server refuses it (412) over an existing object, and the upload is
-   * aborted.
-   */
-  static void uploadIfAbsent(
-      S3Client client,
-      String bucket,
-      String key,
-      StorageClass storageClass,
-      Path file,
-      long size,
-      long partSize) {
-    upload(client, bucket, key, storageClass, file, size, partSize, "*");
-  }
-
-  private static void upload(
-      S3Client client,
-      String bucket,
-      String key,
-      StorageClass storageClass,
-      Path file,
-      long size,
       long partSize,
-      String ifNoneMatch) {
+      boolean ifAbsent) {
     String uploadId =
         client
             .createMultipartUpload(
@@ -101,7 +78,7 @@ final class MultipartUpload {
               b.bucket(bucket)
                   .key(key)
                   .uploadId(uploadId)
-                  .ifNoneMatch(ifNoneMatch)
+                  .ifNoneMatch(ifAbsent ? "*" : null)
                   .multipartUpload(m -> m.parts(parts)));
     } catch (RuntimeException e) {
       try {

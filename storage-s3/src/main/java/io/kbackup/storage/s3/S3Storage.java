@@ -77,7 +77,14 @@ public final class S3Storage implements Storage {
     try {
       if (size > partSize) {
         MultipartUpload.upload(
-            client, location.container(), objectKey, storageClass(key), file, size, partSize);
+            client,
+            location.container(),
+            objectKey,
+            storageClass(key),
+            file,
+            size,
+            partSize,
+            false);
       } else {
         client.putObject(putRequest(key).contentLength(size).build(), RequestBody.fromFile(file));
       }
@@ -122,14 +129,15 @@ public final class S3Storage implements Storage {
           key,
           "conditional multipart upload",
           () ->
-              MultipartUpload.uploadIfAbsent(
+              MultipartUpload.upload(
                   client,
                   location.container(),
                   objectKey(key),
                   storageClass(key),
                   file,
                   size,
-                  partSize),
+                  partSize,
+                  true),
           () -> StoredBytes.equal(this, key, file));
     }
     PutObjectRequest request = putRequest(key).ifNoneMatch("*").contentLength(size).build();
@@ -217,8 +225,8 @@ public final class S3Storage implements Storage {
           probe,
           "conditional multipart upload",
           () ->
-              MultipartUpload.uploadIfAbsent(
-                  client, location.container(), objectKey(probe), null, part, 1, partSize),
+              MultipartUpload.upload(
+                  client, location.container(), objectKey(probe), null, part, 1, partSize, true),
           () -> false)) {
         throw new IOException(
             "the S3 server at "
