@@ -184,6 +184,8 @@ public abstract class StorageContract {
 
     assertThat(storage.putIfAbsent("data/big/0/a.seg", file)).isTrue();
     assertThat(storage.putIfAbsent("data/big/0/a.seg", other)).isFalse();
+    // the same bytes again: still refused, however many requests the upload took
+    assertThat(storage.putIfAbsent("data/big/0/a.seg", file)).isFalse();
 
     assertThat(storage.stat("data/big/0/a.seg"))
         .contains(new ObjectInfo("data/big/0/a.seg", LARGE_IF_ABSENT_SIZE));
