@@ -2,7 +2,10 @@ package io.kbackup.cli;
 
 import static io.kbackup.cli.BadInputTest.assertOneClearError;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kbackup.copy.Copy;
+import io.kbackup.error.KbackupException;
 import io.kbackup.localkafka.SampleTopics;
 import io.kbackup.localkafka.SharedKafka;
 import io.kbackup.localkafka.TopicContents;
@@ -169,16 +172,8 @@ class CopyCommandTest {
   @Test
   void anObjectOfTheSameSizeButOtherBytesInTheDestinationIsNeverTakenNorReplaced(@TempDir Path dir)
       throws Exception {
-    String b = SharedKafka.primary().bootstrapServers();
-    SampleTopics.write(b, "same-size-", 5);
-    Path source = dir.resolve("source");
-    Path target = dir.resolve("target");
-    assertThat(CliRunner.run("init", "--repo", source.toString()).exitCode()).isZero();
-    assertThat(CliRunner.run("init", "--repo", target.toString()).exitCode()).isZero();
-    assertThat(
-            CliRunner.run("backup", "--repo", "" + source, "-b", b, "--topics", "same-size-orders")
-                .exitCode())
-        .isZero();
+    Path source = ordersBackedUp(dir, "same-size-");
+    Path target = initialized(dir.resolve("target"));
     SnapshotManifest snapshot = ForgedManifest.latest(source);
     SegmentInfo segment = snapshot.topics().get(0).partitions().get(0).segments().get(0);
     byte[] other = Files.readAllBytes(source.resolve(segment.key()));
@@ -195,6 +190,108 @@ class CopyCommandTest {
         .contains("it was not replaced");
     assertThat(Files.readAllBytes(target.resolve(segment.key()))).isEqualTo(other);
     assertThat(Repository.open(new FileSystemStorage(target)).snapshots()).isEmpty();
+  }
+
+  @Test
+  void anObjectAnotherWriterPutsMeanwhileIsNeverReplacedAndMustHoldTheSameBytes(@TempDir Path dir)
+      throws Exception {
+    Path source = ordersBackedUp(dir, "rival-");
+    Path target = initialized(dir.resolve("target"));
+    Path twin = initialized(dir.resolve("twin"));
+    SnapshotManifest snapshot = ForgedManifest.latest(source);
+    SegmentInfo segment = snapshot.topics().get(0).partitions().get(0).segments().get(0);
+    byte[] original = Files.readAllBytes(source.resolve(segment.key()));
+    byte[] other = original.clone();
+    other[other.length - 1] ^= 0x01;
+
+    // another writer puts other bytes under the key just after the copy found it free
+    try (Repository from = Repository.open(new FileSystemStorage(source));
+        Repository into = Repository.open(new RivalWriterStorage(target, segment.key(), other))) {
+      assertThatThrownBy(() -> new Copy(from, into).run(null))
+          .isInstanceOfSatisfying(
+              KbackupException.class, e -> assertThat(e.exitCode()).isEqualTo(13))
+          .hasMessageContaining(segment.key() + " exists in the destination with SHA-256 ")
+          .hasMessageContaining("snapshot " + snapshot.id() + " lists " + segment.sha256())
+          .hasMessageContaining("it was not replaced");
+    }
+    assertThat(Files.readAllBytes(target.resolve(segment.key()))).isEqualTo(other);
+    assertThat(Repository.open(new FileSystemStorage(target)).snapshots()).isEmpty();
+
+    // the same bytes put meanwhile (a second copy of the same snapshot) are taken as there
+    try (Repository from = Repository.open(new FileSystemStorage(source));
+        Repository into = Repository.open(new RivalWriterStorage(twin, segment.key(), original))) {
+      List<Copy.Copied> copied = new Copy(from, into).run(null);
+      assertThat(copied)
+          .containsExactly(new Copy.Copied(snapshot.id(), false, 5, copied.get(0).bytes(), 1));
+    }
+    assertThat(Repository.open(new FileSystemStorage(twin)).snapshots())
+        .extracting(SnapshotManifest::id)
+        .containsExactly(snapshot.id());
+    assertThat(Files.readAllBytes(twin.resolve(segment.key()))).isEqualTo(original);
+  }
+
+  @Test
+  void aSourceManifestIsCopiedOnlyUnderTheIdOfItsKey(@TempDir Path dir) throws Exception {
+    Path source = ordersBackedUp(dir, "renamed-");
+    Path target = initialized(dir.resolve("target"));
+    String id = ForgedManifest.latest(source).id();
+    String forgedId = "20990101-000000-forged";
+    ForgedManifest.edit(
+        source,
+        id,
+        t -> t.replaceFirst("\"id\" : \"" + id + "\"", "\"id\" : \"" + forgedId + "\""));
+    Map<String, byte[]> before = contents(target);
+
+    for (String[] selection : new String[][] {{}, {"--snapshot", "latest"}, {"--snapshot", id}}) {
+      List<String> args =
+          new java.util.ArrayList<>(
+              List.of("copy", "--repo", source.toString(), "--to", target.toString()));
+      args.addAll(List.of(selection));
+      CliRunner.Result copy = CliRunner.run(args.toArray(String[]::new));
+
+      assertOneClearError(
+          copy,
+          13,
+          "snapshots/"
+              + id
+              + ".json in the source names the snapshot "
+              + forgedId
+              + ", not "
+              + id
+              + ": a manifest is copied only under the id of its key; nothing was copied");
+      assertThat(contents(target)).as(args.toString()).containsOnlyKeys(before.keySet());
+    }
+    assertThat(Repository.open(new FileSystemStorage(target)).snapshots()).isEmpty();
+
+    // a manifest under a key that is no snapshot's
+    ForgedManifest.edit(source, id, t -> t.replace(forgedId, id));
+    Path manifest = source.resolve("snapshots").resolve(id + ".json");
+    Files.copy(manifest, manifest.resolveSibling("not an id.json"));
+    assertOneClearError(
+        CliRunner.run("copy", "--repo", source.toString(), "--to", target.toString()),
+        13,
+        "snapshots/not an id.json in the source is not the key of a snapshot manifest;"
+            + " nothing was copied");
+    assertThat(contents(target)).containsOnlyKeys(before.keySet());
+  }
+
+  /**
+   * A plain repository {@code dir/source} with one snapshot of the topic {@code <prefix>orders}.
+   */
+  private static Path ordersBackedUp(Path dir, String prefix) throws Exception {
+    String b = SharedKafka.primary().bootstrapServers();
+    SampleTopics.write(b, prefix, 5);
+    Path source = initialized(dir.resolve("source"));
+    assertThat(
+            CliRunner.run("backup", "--repo", "" + source, "-b", b, "--topics", prefix + "orders")
+                .exitCode())
+        .isZero();
+    return source;
+  }
+
+  private static Path initialized(Path repo) {
+    assertThat(CliRunner.run("init", "--repo", repo.toString()).exitCode()).isZero();
+    return repo;
   }
 
   /** Every file of a repository directory but its locks, by relative path. */

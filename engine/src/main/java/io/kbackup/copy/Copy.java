@@ -34,7 +34,9 @@ import java.util.Optional;
  * only the objects the destination lacks. Every object is checked against the digest the manifest
  * records twice: as it is read from the source, and read back from the destination. A snapshot is
  * committed in the destination only after all its objects are there and sound. The source may be
- * forged: only keys the format gives data are written, and never over an existing object.
+ * forged: only keys the format gives data are written, never over an existing object (a
+ * put-if-absent, so also not over one another writer puts meanwhile), and a snapshot is committed
+ * only under the id its manifest was read by.
  */
 public final class Copy {
 
@@ -66,8 +68,7 @@ public final class Copy {
     try (RepositoryLock from = RepositoryLock.acquire(source.storage(), LockKind.SHARED, "copy");
         RepositoryLock to =
             RepositoryLock.acquire(destination.storage(), LockKind.SHARED, "copy")) {
-      List<SnapshotManifest> snapshots =
-          snapshotId == null ? source.snapshots() : List.of(source.snapshot(snapshotId));
+      List<SnapshotManifest> snapshots = SourceSnapshots.select(source, snapshotId);
       List<SnapshotManifest> there = destination.snapshots();
       List<String> present = there.stream().map(SnapshotManifest::id).toList();
       Map<String, String> known = listedObjects(there);
@@ -110,14 +111,14 @@ public final class Copy {
     int present = 0;
     long bytes = 0;
     for (Needed o : objects.values()) {
-      if (isThere(s, o, known)) {
-        present++;
-        continue;
-      }
-      transfer(o);
+      boolean sentNow = !isThere(s, o, known) && transfer(s, o);
       known.put(o.key(), o.sha256());
-      sent++;
-      bytes += o.size();
+      if (sentNow) {
+        sent++;
+        bytes += o.size();
+      } else {
+        present++;
+      }
     }
     return new Copied(s.id(), false, sent, bytes, present);
   }
@@ -163,16 +164,21 @@ public final class Copy {
    */
   private boolean isThere(SnapshotManifest s, Needed o, Map<String, String> known)
       throws IOException {
-    Storage to = destination.storage();
-    Optional<ObjectInfo> info = to.stat(o.key());
+    Optional<ObjectInfo> info = destination.storage().stat(o.key());
     if (info.isEmpty()) {
       return false;
     }
     if (o.sha256().equals(known.get(o.key())) && info.get().size() == o.size()) {
       return true;
     }
+    requireSameBytes(s, o);
+    return true;
+  }
+
+  /** Stops the copy unless the object the destination holds under the key has the digest. */
+  private void requireSameBytes(SnapshotManifest s, Needed o) throws IOException {
     String there;
-    try (InputStream in = to.get(o.key())) {
+    try (InputStream in = destination.storage().get(o.key())) {
       there = digestOf(in, OutputStream.nullOutputStream());
     }
     if (!there.equals(o.sha256())) {
@@ -189,12 +195,16 @@ public final class Copy {
           "run `kbackup verify` on both repositories; copy into another repository, or remove"
               + " that object from the destination if no snapshot there lists it");
     }
-    known.put(o.key(), there);
-    return true;
   }
 
-  /** Sends an object the destination does not hold, checked as read and as written. */
-  private void transfer(Needed o) throws IOException {
+  /**
+   * Sends an object the destination did not hold, checked as read and as written. Another writer
+   * may put the key meanwhile: the write never replaces, and what that writer put must be the same
+   * bytes.
+   *
+   * @return false when the object appeared meanwhile, with the same bytes
+   */
+  private boolean transfer(SnapshotManifest s, Needed o) throws IOException {
     String key = o.key();
     long size = o.size();
     String sha256 = o.sha256();
@@ -210,9 +220,10 @@ public final class Copy {
         throw new CorruptDataException(
             key + " in the source: SHA-256 is " + read + ", the snapshot says " + sha256);
       }
-      // data keys are fresh random names, so no other writer puts this key while the copy
-      // holds its lock; put-if-absent would need the object in memory
-      to.put(key, file);
+      if (!to.putIfAbsent(key, file)) {
+        requireSameBytes(s, o);
+        return false;
+      }
     } finally {
       Files.deleteIfExists(file);
     }
@@ -225,6 +236,7 @@ public final class Copy {
             "check the destination storage; nothing was committed there");
       }
     }
+    return true;
   }
 
   private static String digestOf(InputStream in, OutputStream out) throws IOException {

@@ -38,17 +38,12 @@ public final class FileSystemStorage implements Storage {
 
   @Override
   public void put(String key, Path file) throws IOException {
-    if (file.toAbsolutePath().getParent().equals(root.resolve(TMP_DIR))) {
-      publish(file, key, true);
-      return;
-    }
-    Path tmp = newTempFile();
-    try {
-      Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
-      publish(tmp, key, true);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    publishFile(file, key, true);
+  }
+
+  @Override
+  public boolean putIfAbsent(String key, Path file) throws IOException {
+    return publishFile(file, key, false);
   }
 
   @Override
@@ -164,6 +159,23 @@ public final class FileSystemStorage implements Storage {
     return tmp;
   }
 
+  /**
+   * Publishes a file of the scratch directory as it is, any other through a copy in it, so that the
+   * caller's file is never taken.
+   */
+  private boolean publishFile(Path file, String key, boolean replace) throws IOException {
+    if (file.toAbsolutePath().getParent().equals(root.resolve(TMP_DIR))) {
+      return publish(file, key, replace);
+    }
+    Path tmp = newTempFile();
+    try {
+      Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
+      return publish(tmp, key, replace);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
   /** Forces the temp file, links or moves it to the key's path, then forces the directory. */
   private boolean publish(Path tmp, String key, boolean replace) throws IOException {
     force(tmp);
@@ -174,7 +186,8 @@ public final class FileSystemStorage implements Storage {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } else {
       try {
-        // A hard link fails atomically when the target exists, unlike rename.
+        // link(2) fails atomically when the target exists. A rename replaces it (ATOMIC_MOVE),
+        // or is preceded by a separate existence check that a racing writer slips past.
         Files.createLink(target, tmp);
       } catch (FileAlreadyExistsException e) {
         return false;

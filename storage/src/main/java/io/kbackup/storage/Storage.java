@@ -39,6 +39,17 @@ public interface Storage extends Closeable {
   boolean putIfAbsent(String key, byte[] bytes) throws IOException;
 
   /**
+   * Writes the object from a local file only if no object of that key exists, as one atomic step:
+   * of two writers, exactly one wins, and an existing object is never replaced. The file is
+   * streamed, never held in memory, so it may be as large as a segment. A file placed in {@link
+   * #scratchDirectory()} may be taken rather than copied; the caller deletes the file afterwards if
+   * it still exists.
+   *
+   * @return false when the object already existed; nothing was written then
+   */
+  boolean putIfAbsent(String key, Path file) throws IOException;
+
+  /**
    * Reads {@code length} bytes from {@code offset} (the rest of the object when length is
    * negative).
    *

@@ -32,6 +32,9 @@ public abstract class StorageContract {
   /** A 40 MiB object: above the multipart threshold of object stores, kept on disk only. */
   static final long LARGE_SIZE = 40L << 20;
 
+  /** A 20 MiB object: above the part and block size, so a conditional multipart upload. */
+  static final long LARGE_IF_ABSENT_SIZE = 20L << 20;
+
   @TempDir protected Path scratch;
 
   protected Storage storage;
@@ -47,6 +50,33 @@ public abstract class StorageContract {
   @AfterEach
   void closeStorage() throws Exception {
     storage.close();
+  }
+
+  /** Writes {@code size} random bytes from the seed to the file; returns their SHA-256. */
+  private static String writeRandom(Path file, long size, long seed) throws Exception {
+    MessageDigest written = MessageDigest.getInstance("SHA-256");
+    Random random = new Random(seed);
+    byte[] chunk = new byte[1 << 20];
+    try (OutputStream out = Files.newOutputStream(file)) {
+      for (long n = 0; n < size; n += chunk.length) {
+        random.nextBytes(chunk);
+        written.update(chunk);
+        out.write(chunk);
+      }
+    }
+    return HexFormat.of().formatHex(written.digest());
+  }
+
+  /** The SHA-256 of the stored object, read as a stream. */
+  private String sha256Of(String key) throws Exception {
+    MessageDigest read = MessageDigest.getInstance("SHA-256");
+    try (InputStream in = storage.get(key)) {
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        read.update(buffer, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(read.digest());
   }
 
   protected static byte[] bytes(String s) {
@@ -104,20 +134,97 @@ public abstract class StorageContract {
   }
 
   @Test
+  void putIfAbsentFromAFileWritesOnceAndNeverReplaces() throws Exception {
+    Path first = Files.write(scratch.resolve("first"), bytes("first from a file"));
+    Path second = Files.write(scratch.resolve("second"), bytes("second"));
+    Path empty = Files.write(scratch.resolve("empty"), new byte[0]);
+
+    assertThat(storage.putIfAbsent("data/t/0/a.seg", first)).isTrue();
+    assertThat(storage.putIfAbsent("data/t/0/a.seg", second)).isFalse();
+    assertThat(storage.putIfAbsent("data/t/0/a.seg", empty)).isFalse();
+    assertThat(storage.readAll("data/t/0/a.seg")).isEqualTo(bytes("first from a file"));
+    assertThat(storage.stat("data/t/0/a.seg")).contains(new ObjectInfo("data/t/0/a.seg", 17));
+    assertThat(Files.readAllBytes(first))
+        .as("the caller's file")
+        .isEqualTo(bytes("first from a file"));
+
+    assertThat(storage.putIfAbsent("data/t/0/empty.seg", empty)).isTrue();
+    assertThat(storage.readAll("data/t/0/empty.seg")).isEmpty();
+
+    storage.put("config.json", bytes("existing"));
+    assertThat(storage.putIfAbsent("config.json", second)).isFalse();
+    assertThat(storage.readAll("config.json")).isEqualTo(bytes("existing"));
+    assertThat(storage.putIfAbsent("snapshots/s.json", bytes("by bytes"))).isTrue();
+    assertThat(storage.putIfAbsent("snapshots/s.json", first)).isFalse();
+    assertThat(storage.readAll("snapshots/s.json")).isEqualTo(bytes("by bytes"));
+  }
+
+  @Test
+  void putIfAbsentOfAScratchFileOutlivesTheFile() throws Exception {
+    Path spooled = Files.createTempFile(storage.scratchDirectory(), "copy-", ".tmp");
+    Files.write(spooled, bytes("spooled"));
+    Path rival = Files.createTempFile(storage.scratchDirectory(), "copy-", ".tmp");
+    Files.write(rival, bytes("rival"));
+
+    assertThat(storage.putIfAbsent("data/t/0/s.seg", spooled)).isTrue();
+    assertThat(storage.putIfAbsent("data/t/0/s.seg", rival)).isFalse();
+    Files.deleteIfExists(spooled);
+    Files.deleteIfExists(rival);
+
+    assertThat(storage.readAll("data/t/0/s.seg")).isEqualTo(bytes("spooled"));
+    assertThat(storage.list("")).extracting(ObjectInfo::key).containsExactly("data/t/0/s.seg");
+  }
+
+  @Test
+  void aLargeFileIsPutIfAbsentWholeAndNeverReplaced() throws Exception {
+    Path file = scratch.resolve("large-a.seg");
+    String sha256 = writeRandom(file, LARGE_IF_ABSENT_SIZE, 43);
+    Path other = scratch.resolve("large-b.seg");
+    writeRandom(other, LARGE_IF_ABSENT_SIZE, 44);
+
+    assertThat(storage.putIfAbsent("data/big/0/a.seg", file)).isTrue();
+    assertThat(storage.putIfAbsent("data/big/0/a.seg", other)).isFalse();
+    // the same bytes again: still refused, however many requests the upload took
+    assertThat(storage.putIfAbsent("data/big/0/a.seg", file)).isFalse();
+
+    assertThat(storage.stat("data/big/0/a.seg"))
+        .contains(new ObjectInfo("data/big/0/a.seg", LARGE_IF_ABSENT_SIZE));
+    assertThat(sha256Of("data/big/0/a.seg")).isEqualTo(sha256);
+  }
+
+  @Test
   void ofTwoWritersRacingToPutIfAbsentExactlyOneWins() throws Exception {
+    race("snapshots/race-", (key, writer) -> storage.putIfAbsent(key, bytes(writer)));
+  }
+
+  @Test
+  void ofTwoWritersRacingToPutIfAbsentFromFilesExactlyOneWins() throws Exception {
+    race(
+        "data/t/0/race-",
+        (key, writer) ->
+            storage.putIfAbsent(
+                key, Files.write(scratch.resolve(key.replace('/', '_') + writer), bytes(writer))));
+  }
+
+  /** A write of {@code writer}'s name under the key. */
+  private interface Writer {
+    boolean put(String key, String writer) throws Exception;
+  }
+
+  private void race(String prefix, Writer put) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       for (int round = 0; round < 5; round++) {
-        String key = "snapshots/race-" + round + ".json";
+        String key = prefix + round;
         CyclicBarrier start = new CyclicBarrier(2);
         List<Future<Boolean>> writers = new ArrayList<>();
         for (String writer : List.of("writer-a", "writer-b")) {
-          Callable<Boolean> put =
+          Callable<Boolean> racing =
               () -> {
                 start.await();
-                return storage.putIfAbsent(key, bytes(writer));
+                return put.put(key, writer);
               };
-          writers.add(pool.submit(put));
+          writers.add(pool.submit(racing));
         }
         boolean a = writers.get(0).get();
         boolean b = writers.get(1).get();
@@ -235,30 +342,13 @@ public abstract class StorageContract {
   @Test
   void aLargeObjectPutFromAFileReadsBackByteForByte() throws Exception {
     Path file = scratch.resolve("large.seg");
-    MessageDigest written = MessageDigest.getInstance("SHA-256");
-    Random random = new Random(42);
-    byte[] chunk = new byte[1 << 20];
-    try (OutputStream out = Files.newOutputStream(file)) {
-      for (long n = 0; n < LARGE_SIZE; n += chunk.length) {
-        random.nextBytes(chunk);
-        written.update(chunk);
-        out.write(chunk);
-      }
-    }
+    String written = writeRandom(file, LARGE_SIZE, 42);
 
     storage.put("data/big/0/large.seg", file);
 
     assertThat(storage.stat("data/big/0/large.seg"))
         .contains(new ObjectInfo("data/big/0/large.seg", LARGE_SIZE));
-    MessageDigest read = MessageDigest.getInstance("SHA-256");
-    try (InputStream in = storage.get("data/big/0/large.seg")) {
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        read.update(buffer, 0, n);
-      }
-    }
-    assertThat(HexFormat.of().formatHex(read.digest()))
-        .isEqualTo(HexFormat.of().formatHex(written.digest()));
+    assertThat(sha256Of("data/big/0/large.seg")).isEqualTo(written);
     // a range across the boundary of two 16 MiB parts
     long offset = (16L << 20) - 10;
     try (InputStream in = storage.get("data/big/0/large.seg", offset, 20);
@@ -269,13 +359,17 @@ public abstract class StorageContract {
   }
 
   @Test
-  void invalidKeysAreRefusedByEveryOperation() {
+  void invalidKeysAreRefusedByEveryOperation() throws Exception {
+    Path file = Files.write(scratch.resolve("x"), bytes("x"));
     for (String key :
         new String[] {"../x", "a/../../x", "/etc/passwd", "a//b", "a/./b", "", "a\\b"}) {
       assertThatThrownBy(() -> storage.put(key, bytes("x")))
           .as(key)
           .isInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> storage.putIfAbsent(key, bytes("x")))
+          .as(key)
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> storage.putIfAbsent(key, file))
           .as(key)
           .isInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> storage.get(key, 0, -1))

@@ -50,16 +50,38 @@ public final class EncryptedStorage implements Storage {
       plain.put(key, file);
       return;
     }
-    Path sealed = Files.createTempFile(plain.scratchDirectory(), "sealed-", ".tmp");
+    Path sealed = sealed(key, file);
     try {
-      try (InputStream in = Files.newInputStream(file);
-          OutputStream out = Files.newOutputStream(sealed)) {
-        seal(key, in, Files.size(file), out);
-      }
       plain.put(key, sealed);
     } finally {
       Files.deleteIfExists(sealed);
     }
+  }
+
+  @Override
+  public boolean putIfAbsent(String key, Path file) throws IOException {
+    if (isPlain(key)) {
+      return plain.putIfAbsent(key, file);
+    }
+    Path sealed = sealed(key, file);
+    try {
+      return plain.putIfAbsent(key, sealed);
+    } finally {
+      Files.deleteIfExists(sealed);
+    }
+  }
+
+  /** The file encrypted chunk by chunk into the scratch directory, never whole in memory. */
+  private Path sealed(String key, Path file) throws IOException {
+    Path sealed = Files.createTempFile(plain.scratchDirectory(), "sealed-", ".tmp");
+    try (InputStream in = Files.newInputStream(file);
+        OutputStream out = Files.newOutputStream(sealed)) {
+      seal(key, in, Files.size(file), out);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(sealed);
+      throw e;
+    }
+    return sealed;
   }
 
   @Override

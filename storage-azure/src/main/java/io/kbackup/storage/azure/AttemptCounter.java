@@ -1,5 +1,6 @@
 package io.kbackup.storage.azure;
 
+import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpPipelineCallContext;
 import com.azure.core.http.HttpPipelinePosition;
 import com.azure.core.http.policy.HttpPipelineSyncPolicy;
@@ -7,9 +8,10 @@ import com.azure.core.util.Context;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Counts the attempts of a request that carries a counter in its {@link Context}: it sits after the
- * retry policy, so it sees every try. A conditional write answered "already exists" after a retry
- * may have been stored by its own first attempt.
+ * Counts the tries of the conditional requests ({@code If-None-Match}) that carry a counter in
+ * their {@link Context}: it sits after the retry policy, so it sees every try. A conditional write
+ * answered "already exists" after a retry may have been stored by its own first attempt. An upload
+ * in blocks stages them unconditionally under the same context; only its commit is counted.
  */
 final class AttemptCounter extends HttpPipelineSyncPolicy {
 
@@ -22,7 +24,9 @@ final class AttemptCounter extends HttpPipelineSyncPolicy {
 
   @Override
   protected void beforeSendingRequest(HttpPipelineCallContext context) {
-    context.getData(KEY).ifPresent(attempts -> ((AtomicInteger) attempts).incrementAndGet());
+    if (context.getHttpRequest().getHeaders().getValue(HttpHeaderName.IF_NONE_MATCH) != null) {
+      context.getData(KEY).ifPresent(attempts -> ((AtomicInteger) attempts).incrementAndGet());
+    }
   }
 
   @Override

@@ -20,12 +20,12 @@ import io.kbackup.storage.ObjectNotFoundException;
 import io.kbackup.storage.ObjectStoreLocation;
 import io.kbackup.storage.ScratchDirectory;
 import io.kbackup.storage.Storage;
+import io.kbackup.storage.StoredBytes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -64,19 +64,21 @@ public final class AzureStorage implements Storage {
   @Override
   public void put(String key, Path file) throws IOException {
     BlobClient blob = blob(key);
+    try {
+      blob.uploadFromFileWithResponse(uploadOptions(file), null, Context.NONE);
+    } catch (RuntimeException e) {
+      throw failure("Put Blob", key, e);
+    }
+  }
+
+  /** Uploads in blocks of the block size, two at a time, above it; as one Put Blob below. */
+  private BlobUploadFromFileOptions uploadOptions(Path file) {
     ParallelTransferOptions transfer =
         new ParallelTransferOptions()
             .setBlockSizeLong(blockSize)
             .setMaxSingleUploadSizeLong(blockSize)
             .setMaxConcurrency(2);
-    try {
-      blob.uploadFromFileWithResponse(
-          new BlobUploadFromFileOptions(file.toString()).setParallelTransferOptions(transfer),
-          null,
-          Context.NONE);
-    } catch (RuntimeException e) {
-      throw failure("Put Blob", key, e);
-    }
+    return new BlobUploadFromFileOptions(file.toString()).setParallelTransferOptions(transfer);
   }
 
   @Override
@@ -94,33 +96,62 @@ public final class AzureStorage implements Storage {
   @Override
   public boolean putIfAbsent(String key, byte[] bytes) throws IOException {
     BlobClient blob = blob(key);
+    BlockBlobSimpleUploadOptions options =
+        new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(bytes))
+            .setRequestConditions(ifAbsent());
+    return putConditionally(
+        key,
+        attempts ->
+            blob.getBlockBlobClient()
+                .uploadWithResponse(options, null, AttemptCounter.counting(attempts)),
+        () -> StoredBytes.equal(this, key, bytes));
+  }
+
+  /**
+   * Above the block size the blocks are staged unconditionally; the condition goes on the Put Block
+   * List that commits them, so the blob appears whole, and only if there was none.
+   */
+  @Override
+  public boolean putIfAbsent(String key, Path file) throws IOException {
+    BlobClient blob = blob(key);
+    BlobUploadFromFileOptions options = uploadOptions(file).setRequestConditions(ifAbsent());
+    return putConditionally(
+        key,
+        attempts ->
+            blob.uploadFromFileWithResponse(options, null, AttemptCounter.counting(attempts)),
+        () -> StoredBytes.equal(this, key, file));
+  }
+
+  private static BlobRequestConditions ifAbsent() {
+    return new BlobRequestConditions().setIfNoneMatch("*");
+  }
+
+  /** A conditional write whose tries are counted. */
+  private interface ConditionalWrite {
+    void send(AtomicInteger attempts);
+  }
+
+  /** Whether the blob there holds the bytes the write sent. */
+  private interface Ours {
+    boolean check() throws IOException;
+  }
+
+  private boolean putConditionally(String key, ConditionalWrite write, Ours ours)
+      throws IOException {
     AtomicInteger attempts = new AtomicInteger();
     try {
-      blob.getBlockBlobClient()
-          .uploadWithResponse(
-              new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(bytes))
-                  .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*")),
-              null,
-              AttemptCounter.counting(attempts));
+      write.send(attempts);
       return true;
     } catch (BlobStorageException e) {
       if (BlobErrorCode.BLOB_ALREADY_EXISTS.equals(e.getErrorCode())
           || BlobErrorCode.CONDITION_NOT_MET.equals(e.getErrorCode())) {
         // after a retry the blob may be our own first attempt, stored but not acknowledged
-        return attempts.get() > 1 && holds(key, bytes);
+        return attempts.get() > 1 && ours.check();
       }
       throw failure("conditional Put Blob", key, e);
     } catch (RuntimeException e) {
       throw failure("conditional Put Blob", key, e);
     }
-  }
-
-  /** Whether the blob holds exactly these bytes. */
-  private boolean holds(String key, byte[] bytes) throws IOException {
-    Optional<ObjectInfo> info = stat(key);
-    return info.isPresent()
-        && info.get().size() == bytes.length
-        && Arrays.equals(readAll(key), bytes);
   }
 
   @Override

@@ -26,6 +26,10 @@ final class MultipartUpload {
 
   private MultipartUpload() {}
 
+  /**
+   * @param ifAbsent whether the completion carries {@code If-None-Match: *}, so that the server
+   *     refuses it (412) over an existing object; the upload is then aborted
+   */
   static void upload(
       S3Client client,
       String bucket,
@@ -33,7 +37,8 @@ final class MultipartUpload {
       StorageClass storageClass,
       Path file,
       long size,
-      long partSize) {
+      long partSize,
+      boolean ifAbsent) {
     String uploadId =
         client
             .createMultipartUpload(
@@ -69,7 +74,12 @@ final class MultipartUpload {
                 .build());
       }
       client.completeMultipartUpload(
-          b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
+          b ->
+              b.bucket(bucket)
+                  .key(key)
+                  .uploadId(uploadId)
+                  .ifNoneMatch(ifAbsent ? "*" : null)
+                  .multipartUpload(m -> m.parts(parts)));
     } catch (RuntimeException e) {
       try {
         client.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));

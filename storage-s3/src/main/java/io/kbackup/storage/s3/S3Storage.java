@@ -5,12 +5,12 @@ import io.kbackup.storage.ObjectNotFoundException;
 import io.kbackup.storage.ObjectStoreLocation;
 import io.kbackup.storage.ScratchDirectory;
 import io.kbackup.storage.Storage;
+import io.kbackup.storage.StoredBytes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -45,6 +45,7 @@ public final class S3Storage implements Storage {
   private final long partSize;
   private final ScratchDirectory scratch = new ScratchDirectory("kbackup-s3-");
   private volatile boolean conditionalWritesChecked;
+  private volatile boolean conditionalCompletesChecked;
 
   S3Storage(
       S3Client client,
@@ -76,7 +77,14 @@ public final class S3Storage implements Storage {
     try {
       if (size > partSize) {
         MultipartUpload.upload(
-            client, location.container(), objectKey, storageClass(key), file, size, partSize);
+            client,
+            location.container(),
+            objectKey,
+            storageClass(key),
+            file,
+            size,
+            partSize,
+            false);
       } else {
         client.putObject(putRequest(key).contentLength(size).build(), RequestBody.fromFile(file));
       }
@@ -97,43 +105,83 @@ public final class S3Storage implements Storage {
 
   @Override
   public boolean putIfAbsent(String key, byte[] bytes) throws IOException {
-    PutObjectRequest request = putRequest(key).ifNoneMatch("*").build();
     checkConditionalWrites();
-    return putConditionally(request, key, bytes);
+    return putBytesIfAbsent(key, bytes);
   }
 
-  private boolean putConditionally(PutObjectRequest request, String key, byte[] bytes)
+  private boolean putBytesIfAbsent(String key, byte[] bytes) throws IOException {
+    PutObjectRequest request = putRequest(key).ifNoneMatch("*").build();
+    return putConditionally(
+        key,
+        "conditional PutObject",
+        () -> client.putObject(request, RequestBody.fromBytes(bytes)),
+        () -> StoredBytes.equal(this, key, bytes));
+  }
+
+  @Override
+  public boolean putIfAbsent(String key, Path file) throws IOException {
+    long size = Files.size(file);
+    checkConditionalWrites();
+    if (size > partSize) {
+      checkConditionalCompletes();
+      // the condition goes on CompleteMultipartUpload: the object appears only then
+      return putConditionally(
+          key,
+          "conditional multipart upload",
+          () ->
+              MultipartUpload.upload(
+                  client,
+                  location.container(),
+                  objectKey(key),
+                  storageClass(key),
+                  file,
+                  size,
+                  partSize,
+                  true),
+          () -> StoredBytes.equal(this, key, file));
+    }
+    PutObjectRequest request = putRequest(key).ifNoneMatch("*").contentLength(size).build();
+    return putConditionally(
+        key,
+        "conditional PutObject",
+        () -> client.putObject(request, RequestBody.fromFile(file)),
+        () -> StoredBytes.equal(this, key, file));
+  }
+
+  /** One try of a conditional write. */
+  private interface ConditionalWrite {
+    void send();
+  }
+
+  /** Whether the object there holds the bytes the write sent. */
+  private interface Ours {
+    boolean check() throws IOException;
+  }
+
+  private boolean putConditionally(String key, String operation, ConditionalWrite write, Ours ours)
       throws IOException {
     for (int attempt = 1; ; attempt++) {
       try {
-        client.putObject(request, RequestBody.fromBytes(bytes));
+        write.send();
         return true;
       } catch (S3Exception e) {
         if (e.statusCode() == 412) {
           // after a retry the object may be our own first attempt, stored but not acknowledged
-          return retried(e) && holds(key, bytes);
+          return retried(e) && ours.check();
         }
         // 409 ConditionalRequestConflict: another conditional write of the key is in flight
         if (e.statusCode() != 409 || attempt == CONFLICT_RETRIES) {
-          throw failure("conditional PutObject", key, e);
+          throw failure(operation, key, e);
         }
         pause(100L * attempt);
       } catch (SdkException e) {
-        throw failure("conditional PutObject", key, e);
+        throw failure(operation, key, e);
       }
     }
   }
 
   private static boolean retried(SdkException e) {
     return e.numAttempts() != null && e.numAttempts() > 1;
-  }
-
-  /** Whether the object holds exactly these bytes. */
-  private boolean holds(String key, byte[] bytes) throws IOException {
-    Optional<ObjectInfo> info = stat(key);
-    return info.isPresent()
-        && info.get().size() == bytes.length
-        && Arrays.equals(readAll(key), bytes);
   }
 
   /**
@@ -145,10 +193,9 @@ public final class S3Storage implements Storage {
       return;
     }
     String probe = "probes/conditional-write-" + UUID.randomUUID();
-    PutObjectRequest request = putRequest(probe).ifNoneMatch("*").build();
     try {
-      putConditionally(request, probe, new byte[0]);
-      if (putConditionally(request, probe, new byte[] {1})) {
+      putBytesIfAbsent(probe, new byte[0]);
+      if (putBytesIfAbsent(probe, new byte[] {1})) {
         throw new IOException(
             "the S3 server at "
                 + endpoint
@@ -159,6 +206,40 @@ public final class S3Storage implements Storage {
       delete(probe);
     }
     conditionalWritesChecked = true;
+  }
+
+  /**
+   * A large file goes up in parts, and only the completion can carry the condition; a server may
+   * honour it on PutObject and ignore it there. Checked once, with a one-part upload over a probe.
+   */
+  private void checkConditionalCompletes() throws IOException {
+    if (conditionalCompletesChecked) {
+      return;
+    }
+    String probe = "probes/conditional-complete-" + UUID.randomUUID();
+    Path part = Files.createTempFile(scratch.get(), "probe-", ".tmp");
+    try {
+      Files.write(part, new byte[] {1});
+      put(probe, new byte[0]);
+      if (putConditionally(
+          probe,
+          "conditional multipart upload",
+          () ->
+              MultipartUpload.upload(
+                  client, location.container(), objectKey(probe), null, part, 1, partSize, true),
+          () -> false)) {
+        throw new IOException(
+            "the S3 server at "
+                + endpoint
+                + " ignores conditional writes (If-None-Match: *) on CompleteMultipartUpload,"
+                + " which kbackup needs to write large objects without replacing any; use a server"
+                + " that supports them");
+      }
+    } finally {
+      delete(probe);
+      Files.deleteIfExists(part);
+    }
+    conditionalCompletesChecked = true;
   }
 
   @Override

@@ -36,6 +36,52 @@ class S3CommitPointTest {
   }
 
   @Test
+  void aServerThatIgnoresConditionalCompletesIsRefusedBeforeALargeObjectIsWritten(@TempDir Path dir)
+      throws Exception {
+    Path large = largeFile(dir);
+    try (StandInS3 server = new StandInS3(true, path -> false);
+        S3Storage storage = server.storage()) {
+      server.honoursIfNoneMatchOnComplete = false;
+      storage.put("data/t/0/a.seg", bytes("existing"));
+      assertThatThrownBy(() -> storage.putIfAbsent("data/t/0/a.seg", large))
+          .isInstanceOf(IOException.class)
+          .hasMessage(
+              "the S3 server at "
+                  + server.endpoint()
+                  + " ignores conditional writes (If-None-Match: *) on CompleteMultipartUpload,"
+                  + " which kbackup needs to write large objects without replacing any; use a"
+                  + " server that supports them");
+      assertThat(storage.readAll("data/t/0/a.seg")).isEqualTo(bytes("existing"));
+      assertThat(server.paths()).containsExactly("/stand-in/repo/data/t/0/a.seg");
+    }
+  }
+
+  @Test
+  void aLargeObjectGoesUpInPartsOnlyWhereThereIsNone(@TempDir Path dir) throws Exception {
+    Path large = largeFile(dir);
+    try (StandInS3 server = new StandInS3(true, path -> false);
+        S3Storage storage = server.storage()) {
+      assertThat(storage.putIfAbsent("data/t/0/a.seg", large)).isTrue();
+      assertThat(storage.putIfAbsent("data/t/0/a.seg", Files.write(dir.resolve("b"), bytes("b"))))
+          .isFalse();
+      storage.put("data/t/0/b.seg", bytes("existing"));
+      assertThat(storage.putIfAbsent("data/t/0/b.seg", large)).isFalse();
+      assertThat(storage.readAll("data/t/0/a.seg")).isEqualTo(Files.readAllBytes(large));
+      assertThat(storage.readAll("data/t/0/b.seg")).isEqualTo(bytes("existing"));
+      assertThat(server.paths())
+          .containsExactlyInAnyOrder(
+              "/stand-in/repo/data/t/0/a.seg", "/stand-in/repo/data/t/0/b.seg");
+    }
+  }
+
+  /** A file one byte above the part size, so that it goes up in two parts. */
+  private static Path largeFile(Path dir) throws IOException {
+    byte[] content = new byte[(int) S3StorageBuilder.DEFAULT_PART_SIZE + 1];
+    new java.util.Random(3).nextBytes(content);
+    return Files.write(dir.resolve("large.seg"), content);
+  }
+
+  @Test
   void aCommitStoredButAnsweredWithAnErrorCountsAsWrittenAfterTheRetry() throws Exception {
     try (StandInS3 server = new StandInS3(true, path -> path.endsWith("snapshots/s.json"));
         S3Storage storage = server.storage()) {

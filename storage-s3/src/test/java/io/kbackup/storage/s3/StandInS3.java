@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
@@ -18,8 +19,9 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * A deliberately imperfect S3 stand-in on 127.0.0.1, in memory, for the behaviours s3proxy does not
- * show: a server that ignores {@code If-None-Match}, or one that stores an object and then answers
- * with an error. Small objects only; bodies may be plain or aws-chunked.
+ * show: a server that ignores {@code If-None-Match} (on PutObject, or on CompleteMultipartUpload
+ * only), or one that stores an object and then answers with an error. Objects are held in memory;
+ * bodies may be plain or aws-chunked.
  */
 final class StandInS3 implements AutoCloseable {
 
@@ -27,6 +29,11 @@ final class StandInS3 implements AutoCloseable {
   private final boolean honoursIfNoneMatch;
   private volatile Predicate<String> failAfterStoring;
   private final Map<String, byte[]> objects = new ConcurrentHashMap<>();
+  private final Map<String, TreeMap<Integer, byte[]>> uploads = new ConcurrentHashMap<>();
+
+  /** Whether a CompleteMultipartUpload with {@code If-None-Match: *} is refused over an object. */
+  volatile boolean honoursIfNoneMatchOnComplete = true;
+
   final List<String> putPaths = new CopyOnWriteArrayList<>();
   final List<Headers> putHeaders = new CopyOnWriteArrayList<>();
 
@@ -39,6 +46,11 @@ final class StandInS3 implements AutoCloseable {
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", this::handle);
     server.start();
+  }
+
+  /** The request paths of the objects held: {@code /bucket/key}. */
+  java.util.Set<String> paths() {
+    return objects.keySet();
   }
 
   String endpoint() {
@@ -59,6 +71,11 @@ final class StandInS3 implements AutoCloseable {
     byte[] body = exchange.getRequestBody().readAllBytes();
     if (exchange.getRequestHeaders().containsKey("x-amz-decoded-content-length")) {
       body = decodeChunks(body);
+    }
+    String query = exchange.getRequestURI().getQuery();
+    if (query != null && (query.startsWith("uploads") || query.contains("uploadId="))) {
+      multipart(exchange, path, query, body);
+      return;
     }
     switch (exchange.getRequestMethod()) {
       case "PUT" -> {
@@ -96,6 +113,47 @@ final class StandInS3 implements AutoCloseable {
       }
       default -> respond(exchange, 501, new byte[0]);
     }
+  }
+
+  /** One multipart upload at a time per key: start, parts, complete (conditional) or abort. */
+  private void multipart(HttpExchange exchange, String path, String query, byte[] body)
+      throws IOException {
+    String method = exchange.getRequestMethod();
+    if (method.equals("POST") && query.startsWith("uploads")) {
+      uploads.put(path, new TreeMap<>());
+      respond(exchange, 200, xml("InitiateMultipartUploadResult", "<UploadId>u</UploadId>"));
+    } else if (method.equals("PUT")) {
+      int part = Integer.parseInt(query.replaceAll(".*partNumber=(\\d+).*", "$1"));
+      uploads.get(path).put(part, body);
+      exchange.getResponseHeaders().add("ETag", "\"" + part + "\"");
+      respond(exchange, 200, new byte[0]);
+    } else if (method.equals("POST")) {
+      boolean conditional = "*".equals(exchange.getRequestHeaders().getFirst("If-None-Match"));
+      if (conditional && honoursIfNoneMatchOnComplete && objects.containsKey(path)) {
+        respond(exchange, 412, new byte[0]);
+        return;
+      }
+      ByteArrayOutputStream object = new ByteArrayOutputStream();
+      for (byte[] part : uploads.remove(path).values()) {
+        object.write(part);
+      }
+      objects.put(path, object.toByteArray());
+      respond(exchange, 200, xml("CompleteMultipartUploadResult", "<ETag>\"0\"</ETag>"));
+    } else {
+      uploads.remove(path);
+      respond(exchange, 204, new byte[0]);
+    }
+  }
+
+  private static byte[] xml(String element, String content) {
+    return ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><"
+            + element
+            + " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+            + content
+            + "</"
+            + element
+            + ">")
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   /** The payload of an aws-chunked body: {@code HEX-SIZE[;ext]\r\nDATA\r\n}… then trailers. */
