@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,21 +26,37 @@ final class PassphraseOption {
               + " KBACKUP_PASSWORD_FILE, KBACKUP_PASSWORD_COMMAND or KBACKUP_PASSWORD).")
   Path file;
 
+  /** Where the environment variables are read; tests give their own. */
+  static Supplier<Map<String, String>> environment = System::getenv;
+
   /** The environment variables' prefix: another for a second repository, such as copy's. */
   String variable = "KBACKUP_PASSWORD";
 
   /** The passphrase, or null when none was given. */
   String get() {
-    return resolve(file, variable, System.getenv());
+    return resolve(file, variable, environment.get());
   }
 
   /** Whether a passphrase was given at all, told without reading a file or running a command. */
   boolean given() {
-    Map<String, String> env = System.getenv();
-    return file != null
-        || env.get(variable + "_FILE") != null
-        || env.get(variable + "_COMMAND") != null
-        || env.get(variable) != null;
+    return source() != null;
+  }
+
+  /**
+   * Where the passphrase comes from ({@code --password-file} or the name of the environment
+   * variable), or null when none was given; told without reading a file or running a command.
+   */
+  String source() {
+    if (file != null) {
+      return "--password-file";
+    }
+    Map<String, String> env = environment.get();
+    for (String name : List.of(variable + "_FILE", variable + "_COMMAND", variable)) {
+      if (env.get(name) != null) {
+        return name;
+      }
+    }
+    return null;
   }
 
   /** The passphrase from a file option, or the environment variables of a prefix; null if none. */

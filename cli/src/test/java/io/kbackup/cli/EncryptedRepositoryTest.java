@@ -202,6 +202,93 @@ class EncryptedRepositoryTest {
     assertThat(List.of()).isEmpty();
   }
 
+  @Test
+  void aPassphraseAtInitMeansAnEncryptedRepository(@TempDir Path dir) throws Exception {
+    Path pw = write(dir.resolve("pw"), "a passphrase handed over\n");
+
+    // given on the command line, the passphrase alone makes the repository encrypted
+    String byFile = dir.resolve("by-file").toString();
+    CliRunner.Result init =
+        CliRunner.run("init", "--repo", byFile, "--password-file", pw.toString());
+    assertThat(init.exitCode()).as(init.err()).isZero();
+    assertThat(init.out()).startsWith("created encrypted repository ");
+    assertThat(Files.readString(Path.of(byFile, "config.json"))).contains("\"encryption\"");
+    assertOneClearError(
+        CliRunner.run("snapshots", "--repo", byFile),
+        12,
+        "is encrypted and no passphrase was given");
+    assertThat(
+            CliRunner.run("snapshots", "--repo", byFile, "--password-file", pw.toString())
+                .exitCode())
+        .isZero();
+    String contradiction = dir.resolve("contradiction").toString();
+    assertOneClearError(
+        CliRunner.run(
+            "init", "--repo", contradiction, "--no-encrypt", "--password-file", pw.toString()),
+        2,
+        "--no-encrypt and --password-file contradict each other");
+    assertThat(Path.of(contradiction)).doesNotExist();
+    Path empty = write(dir.resolve("empty"), "\n");
+    assertOneClearError(
+        CliRunner.run(
+            "init",
+            "--repo",
+            dir.resolve("empty-pw").toString(),
+            "--password-file",
+            empty.toString()),
+        2,
+        "the passphrase from --password-file is empty");
+
+    // set in the environment (perhaps for another repository), it changes nothing by itself
+    Map<String, String> sources =
+        Map.of(
+            "KBACKUP_PASSWORD_FILE",
+            pw.toString(),
+            "KBACKUP_PASSWORD_COMMAND",
+            "cat '" + pw + "'",
+            "KBACKUP_PASSWORD",
+            "a passphrase handed over");
+    try {
+      for (var source : sources.entrySet()) {
+        PassphraseOption.environment = () -> Map.of(source.getKey(), source.getValue());
+        String asked = dir.resolve("asked-" + source.getKey()).toString();
+        assertOneClearError(
+            CliRunner.run("init", "--repo", asked),
+            2,
+            source.getKey() + " is set, but neither --encrypt nor --no-encrypt was given");
+        assertThat(Path.of(asked, "config.json")).doesNotExist();
+
+        String plain = dir.resolve("plain-" + source.getKey()).toString();
+        CliRunner.Result no = CliRunner.run("init", "--repo", plain, "--no-encrypt");
+        assertThat(no.exitCode()).as(no.err()).isZero();
+        assertThat(no.out()).startsWith("created repository ");
+        assertThat(no.err())
+            .isEqualTo(
+                "kbackup: warning: "
+                    + source.getKey()
+                    + " is set but not used: the repository is not encrypted, and commands that"
+                    + " write to it refuse while a passphrase is given\n");
+        assertThat(Files.readString(Path.of(plain, "config.json"))).doesNotContain("encryption");
+      }
+      // with --encrypt, the passphrase from the environment is the one that opens the repository
+      PassphraseOption.environment =
+          () -> Map.of("KBACKUP_PASSWORD_COMMAND", sources.get("KBACKUP_PASSWORD_COMMAND"));
+      String encrypted = dir.resolve("encrypted").toString();
+      CliRunner.Result yes = CliRunner.run("init", "--repo", encrypted, "--encrypt");
+      assertThat(yes.exitCode()).as(yes.err()).isZero();
+      assertThat(yes.out()).startsWith("created encrypted repository ");
+      PassphraseOption.environment = System::getenv;
+      assertThat(
+              CliRunner.run("snapshots", "--repo", encrypted, "--password-file", pw.toString())
+                  .exitCode())
+          .isZero();
+    } finally {
+      PassphraseOption.environment = System::getenv;
+    }
+    String plain = dir.resolve("plain").toString();
+    assertThat(CliRunner.run("init", "--repo", plain).out()).startsWith("created repository ");
+  }
+
   private static Path write(Path file, String text) throws Exception {
     Files.writeString(file, text);
     return file;

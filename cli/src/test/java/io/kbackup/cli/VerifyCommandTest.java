@@ -178,6 +178,32 @@ class VerifyCommandTest {
   }
 
   @Test
+  void aDigestObjectNamingAnotherFileIsDamageFoundByVerifyAndByReads(@TempDir Path tmp)
+      throws Exception {
+    String manifest = "snapshots/" + snapshot.id() + ".json";
+    for (String key : List.of(manifest, Repository.CONFIG_KEY)) {
+      Path damaged = copy(tmp.resolve(key.replace('/', '-')));
+      Path digest = damaged.resolve(key + ".sha256");
+      byte[] bytes = Files.readAllBytes(digest);
+      bytes[64 + 2 + 3] ^= 0x01; // in the name, which no longer names the document
+      Files.write(digest, bytes);
+      String message =
+          key
+              + ": "
+              + key
+              + ".sha256 names another file, not "
+              + key.substring(key.lastIndexOf('/') + 1)
+              + ": the digest object is damaged";
+
+      CliRunner.Result verify =
+          CliRunner.run("verify", "--repo", damaged.toString(), "--level", "2");
+      assertThat(verify.exitCode()).as(verify.err()).isEqualTo(13);
+      assertThat(verify.out() + verify.err()).contains(message);
+      assertOneClearError(CliRunner.run("snapshots", "--repo", damaged.toString()), 13, message);
+    }
+  }
+
+  @Test
   void helpDescribesTheLevelsAndTheSubsets() {
     CliRunner.Result help = CliRunner.run("verify", "--help");
     assertThat(help.exitCode()).isZero();

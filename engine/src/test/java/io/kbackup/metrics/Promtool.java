@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs Prometheus' promtool: from the system property {@code promtool}, the PATH, or where {@code
- * .ci/install-promtool} puts it. A missing promtool fails the test, never skips it.
+ * Runs Prometheus' promtool: from the system property {@code promtool}, the PATH, or the top-level
+ * project's {@code target/tools}, where {@link PromtoolFetch} puts it on first use. A promtool that
+ * cannot be found or fetched fails the test, never skips it.
  */
 public final class Promtool {
 
@@ -22,25 +23,16 @@ public final class Promtool {
     return Files.isDirectory(dir.resolve("ops")) ? dir : dir.getParent();
   }
 
-  static Path binary() {
+  static Path binary() throws IOException, InterruptedException {
     String property = System.getProperty("promtool");
     if (property != null && !property.isBlank()) {
       return Path.of(property);
     }
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      Path candidate = Path.of(dir.isEmpty() ? "." : dir, "promtool");
-      if (Files.isExecutable(candidate)) {
-        return candidate;
-      }
+    Path onPath = PromtoolFetch.which("promtool");
+    if (onPath != null) {
+      return onPath;
     }
-    Path installed = projectRoot().resolve("target/tools/promtool");
-    if (Files.isExecutable(installed)) {
-      return installed;
-    }
-    throw new AssertionError(
-        "promtool is missing: run `bash .ci/install-promtool` (it extracts promtool from Debian's"
-            + " prometheus package into target/tools), or put promtool on the PATH, or give"
-            + " -Dpromtool=/path/to/promtool");
+    return PromtoolFetch.into(projectRoot().resolve("target/tools/promtool"));
   }
 
   /** Runs promtool with the arguments, feeding it {@code stdin} when not null. */

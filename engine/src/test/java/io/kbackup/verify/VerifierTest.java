@@ -418,6 +418,30 @@ class VerifierTest {
             });
   }
 
+  @Test
+  void everyFlippedByteOfTheNameInADigestObjectIsFound(@TempDir Path dir) throws Exception {
+    for (String key : List.of(manifestKey(second), Repository.CONFIG_KEY)) {
+      String name = key.substring(key.lastIndexOf('/') + 1);
+      String digest = key + ".sha256";
+      assertThat(Files.readString(origin.resolve(digest))).endsWith("  " + name + "\n");
+      for (int i = 0; i < name.length(); i++) {
+        int position = 64 + 2 + i;
+        Path repo = copy(dir.resolve(name + "-at-" + position));
+        flip(repo.resolve(digest), position, position % 8);
+        String actual = DigestingStream.sha256Hex(Files.readAllBytes(repo.resolve(key)));
+        // a bit that turns a character into white space breaks the line's shape instead
+        char flipped = (char) (Files.readAllBytes(repo.resolve(digest))[position] & 0xff);
+        String expected =
+            " \t\n\u000B\f\r".indexOf(flipped) >= 0
+                ? "SHA-256 is " + actual + ", " + digest + " is not a SHA-256 line"
+                : digest + " names another file, not " + name + ": the digest object is damaged";
+        assertThat(verify(repo, 1).problems())
+            .as("%s flipped at %d", digest, position)
+            .containsExactly(Problem.of(Kind.CORRUPT, key, expected));
+      }
+    }
+  }
+
   /** A copy whose document has no digest object, as in repositories written before digests. */
   static Path older(Path dir, String key) throws Exception {
     Path repo = copy(dir);
