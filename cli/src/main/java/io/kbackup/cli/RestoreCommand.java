@@ -4,7 +4,6 @@ import io.kbackup.error.KbackupException;
 import io.kbackup.kafka.TopicSelector;
 import io.kbackup.progress.Progress;
 import io.kbackup.repository.Repository;
-import io.kbackup.restore.ClusterRestore;
 import io.kbackup.restore.ExistingDataPolicy;
 import io.kbackup.restore.PartitionCounts;
 import io.kbackup.restore.PartitionRestore;
@@ -174,6 +173,7 @@ final class RestoreCommand implements Callable<Integer> {
             .partitions(PartitionCounts.parse(partitions))
             .skipDamaged(skipDamaged)
             .compression(compression)
+            .aclsFromUnencryptedRepository(aclsFromUnencryptedRepository)
             .build();
     if (parallelism < 1) {
       throw KbackupException.usage(
@@ -181,7 +181,6 @@ final class RestoreCommand implements Callable<Integer> {
     }
     Printer printer = new Printer(spec.commandLine().getOut());
     try (Repository r = repo.open()) {
-      ClusterRestore.checkAclsTrusted(r, options, aclsFromUnencryptedRepository);
       Progress progress = new Progress();
       RestoreResult result;
       try (ProgressLine line =

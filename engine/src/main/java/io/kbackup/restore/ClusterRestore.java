@@ -5,9 +5,7 @@ import io.kbackup.kafka.KafkaConnection;
 import io.kbackup.repository.ClusterMetadata;
 import io.kbackup.repository.ClusterMetadata.AclEntry;
 import io.kbackup.repository.ClusterMetadata.QuotaEntry;
-import io.kbackup.repository.Repository;
 import io.kbackup.repository.SnapshotManifest;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +29,7 @@ import org.apache.kafka.common.resource.ResourceType;
  * principal map and literal topic names by the topic map. Creating an ACL that exists, or setting a
  * quota to its value, changes nothing, so a re-run is harmless.
  */
-public final class ClusterRestore {
+final class ClusterRestore {
 
   /** How many ACLs and quotas were applied. */
   record Result(int acls, int quotas) {}
@@ -47,19 +45,16 @@ public final class ClusterRestore {
   }
 
   /**
-   * Refuses to restore the ACLs of a snapshot of an unencrypted repository unless the caller trusts
-   * it. Anyone who can write to such a repository can forge a manifest, and ACLs grant access to
-   * the target; the key of an encrypted repository authenticates its manifests. Called before the
-   * restore writes anything.
-   *
-   * @param trusted the user said the repository's ACLs may be restored
+   * Refuses to restore the ACLs of a snapshot of an unencrypted repository unless the options say
+   * the user trusts it. Anyone who can write to such a repository can forge a manifest, and ACLs
+   * grant access to the target; the key of an encrypted repository authenticates its manifests.
+   * Called before the restore writes anything.
    */
-  public static void checkAclsTrusted(
-      Repository repository, RestoreOptions options, boolean trusted) throws IOException {
-    if (trusted || options.dataOnly() || repository.encrypted()) {
+  static void checkAclsTrusted(
+      SnapshotManifest snapshot, boolean encrypted, RestoreOptions options) {
+    if (options.aclsFromUnencryptedRepository() || options.dataOnly() || encrypted) {
       return;
     }
-    SnapshotManifest snapshot = repository.snapshot(options.snapshotId());
     int acls = snapshot.cluster().acls().size();
     if (acls > 0) {
       throw KbackupException.usage(

@@ -79,6 +79,7 @@ public final class Restore {
   private RestoreResult runLocked() throws IOException {
     Instant started = Instant.now();
     SnapshotManifest snapshot = repository.snapshot(options.snapshotId());
+    ClusterRestore.checkAclsTrusted(snapshot, repository.encrypted(), options);
     List<TopicSnapshot> topics = selectTopics(snapshot);
     List<PartitionRestore> plan = plan(topics);
     List<String> notes = new ArrayList<>();

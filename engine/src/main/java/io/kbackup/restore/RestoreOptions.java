@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
  * @param compression compression of the batches sent ({@code none}, {@code gzip}, {@code snappy},
  *     {@code lz4} or {@code zstd}); null for the source topics' {@code compression.type} when
  *     backed up, else lz4
+ * @param aclsFromUnencryptedRepository restore the ACLs of a repository that is not encrypted,
+ *     whose manifests anyone who can write to it could have forged
  */
 public record RestoreOptions(
     String snapshotId,
@@ -42,7 +44,8 @@ public record RestoreOptions(
     boolean metadataOnly,
     PartitionCounts partitions,
     boolean skipDamaged,
-    String compression) {
+    String compression,
+    boolean aclsFromUnencryptedRepository) {
 
   public static final Pattern ALL_GROUPS = Pattern.compile(".*");
 
@@ -81,6 +84,7 @@ public record RestoreOptions(
     private PartitionCounts partitions = PartitionCounts.asBackedUp();
     private boolean skipDamaged;
     private String compression;
+    private boolean aclsFromUnencryptedRepository;
 
     private Builder() {}
 
@@ -164,6 +168,11 @@ public record RestoreOptions(
       return this;
     }
 
+    public Builder aclsFromUnencryptedRepository(boolean trusted) {
+      this.aclsFromUnencryptedRepository = trusted;
+      return this;
+    }
+
     public RestoreOptions build() {
       return new RestoreOptions(
           snapshotId,
@@ -181,7 +190,8 @@ public record RestoreOptions(
           metadataOnly,
           partitions,
           skipDamaged,
-          compression);
+          compression,
+          aclsFromUnencryptedRepository);
     }
   }
 }

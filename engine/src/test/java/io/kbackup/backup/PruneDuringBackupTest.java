@@ -183,6 +183,11 @@ class PruneDuringBackupTest {
     }
 
     @Override
+    public boolean putIfAbsent(String key, Path file) throws IOException {
+      return storage.putIfAbsent(key, file);
+    }
+
+    @Override
     public InputStream get(String key, long offset, long length) throws IOException {
       return storage.get(key, offset, length);
     }
