@@ -1,10 +1,13 @@
 package io.kbackup.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kbackup.backup.Backup;
 import io.kbackup.backup.BackupOptions;
 import io.kbackup.backup.BackupResult;
+import io.kbackup.error.ExitCode;
+import io.kbackup.error.KbackupException;
 import io.kbackup.kafka.KafkaConnection;
 import io.kbackup.kafka.TopicSelector;
 import io.kbackup.localkafka.LocalKafka;
@@ -187,6 +190,21 @@ class ClusterMetadataRestoreTest {
     assertThat(properties.stream().filter(l -> l.startsWith("node.id")).toList())
         .containsExactly("node.id=4");
 
+    // the repository is not encrypted: its ACLs are restored only when the caller says so
+    assertThatThrownBy(
+            () ->
+                new Restore(
+                        repo,
+                        KafkaConnection.of(target.bootstrapServers()),
+                        RestoreOptions.builder()
+                            .topicMap(TopicMap.parse("acl-orders=dr-orders"))
+                            .dryRun(true)
+                            .build())
+                    .run())
+        .isInstanceOfSatisfying(
+            KbackupException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+        .hasMessageContaining("holds 3 ACLs and the repository is not encrypted");
+
     RestoreResult plan =
         new Restore(
                 repo,
@@ -196,6 +214,7 @@ class ClusterMetadataRestoreTest {
                     .parallelism(2)
                     .dryRun(true)
                     .principals(PrincipalMap.parse("User:alice=User:alicia"))
+                    .aclsFromUnencryptedRepository(true)
                     .build())
             .run();
     assertThat(plan.plannedChanges())
@@ -216,6 +235,7 @@ class ClusterMetadataRestoreTest {
                     .parallelism(2)
                     .dryRun(false)
                     .principals(PrincipalMap.parse("User:alice=User:alicia"))
+                    .aclsFromUnencryptedRepository(true)
                     .build())
             .run();
     assertThat(result.notes()).contains("restored 3 ACLs and 2 client quotas");
