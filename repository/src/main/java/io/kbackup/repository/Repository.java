@@ -1,5 +1,6 @@
 package io.kbackup.repository;
 
+import io.kbackup.error.CorruptDataException;
 import io.kbackup.error.ExitCode;
 import io.kbackup.error.KbackupException;
 import io.kbackup.repository.crypto.ConfigMac;
@@ -9,6 +10,7 @@ import io.kbackup.segment.SegmentSettings;
 import io.kbackup.storage.ObjectInfo;
 import io.kbackup.storage.Storage;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -30,6 +32,12 @@ public final class Repository implements AutoCloseable {
   public static final String DATA_PREFIX = "data/";
   public static final String RESTORES_PREFIX = "restores/";
   public static final String FILES_PREFIX = "files/";
+
+  /**
+   * The largest manifest read: some 20 times the size of one listing 100,000 partitions with a few
+   * segments each, so that a damaged or forged object is never read into memory whole.
+   */
+  public static final int MAX_MANIFEST_BYTES = 256 << 20;
 
   private static final DateTimeFormatter ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -293,7 +301,7 @@ public final class Repository implements AutoCloseable {
   }
 
   private SnapshotManifest readManifest(String key) throws IOException {
-    byte[] document = storage.readAll(key);
+    byte[] document = readBounded(key);
     DocumentDigest.check(storage, key, document);
     SnapshotManifest manifest = Json.read(document, SnapshotManifest.class, key);
     if (manifest.formatVersion() < 1 || manifest.id() == null || manifest.topics() == null) {
@@ -314,6 +322,27 @@ public final class Repository implements AutoCloseable {
       throw new io.kbackup.error.CorruptDataException(key + ": createdAt or cutTime is not a time");
     }
     return manifest;
+  }
+
+  /** The manifest's bytes; refused before reading when its size says it is too large. */
+  private byte[] readBounded(String key) throws IOException {
+    Optional<ObjectInfo> info = storage.stat(key);
+    if (info.isPresent() && info.get().size() > MAX_MANIFEST_BYTES) {
+      throw tooLarge(key);
+    }
+    byte[] document;
+    try (InputStream in = storage.get(key)) {
+      document = in.readNBytes(MAX_MANIFEST_BYTES + 1);
+    }
+    if (document.length > MAX_MANIFEST_BYTES) {
+      throw tooLarge(key);
+    }
+    return document;
+  }
+
+  private static CorruptDataException tooLarge(String key) {
+    return new CorruptDataException(
+        key + ": larger than " + (MAX_MANIFEST_BYTES >> 20) + " MiB, the most a manifest may be");
   }
 
   private static boolean isInstant(String text) {
