@@ -254,11 +254,11 @@ class CopyCommandTest {
           13,
           "snapshots/"
               + id
-              + ".json in the source names the snapshot "
+              + ".json names the snapshot "
               + forgedId
               + ", not "
               + id
-              + ": a manifest is copied only under the id of its key; nothing was copied");
+              + ": the manifest is damaged or forged");
       assertThat(contents(target)).as(args.toString()).containsOnlyKeys(before.keySet());
     }
     assertThat(Repository.open(new FileSystemStorage(target)).snapshots()).isEmpty();

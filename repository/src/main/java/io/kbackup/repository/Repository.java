@@ -307,6 +307,17 @@ public final class Repository implements AutoCloseable {
     if (manifest.formatVersion() < 1 || manifest.id() == null || manifest.topics() == null) {
       throw new io.kbackup.error.CorruptDataException(key + ": not a complete snapshot manifest");
     }
+    String id = key.substring(SNAPSHOTS_PREFIX.length(), key.length() - ".json".length());
+    if (!id.equals(manifest.id())) {
+      // a snapshot is known by its key: one naming another would be listed, kept or copied twice
+      throw new CorruptDataException(
+          key
+              + " names the snapshot "
+              + manifest.id()
+              + ", not "
+              + id
+              + ": the manifest is damaged or forged");
+    }
     if (manifest.formatVersion() > SnapshotManifest.FORMAT_VERSION) {
       throw new KbackupException(
           ExitCode.FAILED,

@@ -60,4 +60,23 @@ class ForgedManifestTest {
         .hasMessage(KEY + ": larger than 256 MiB, the most a manifest may be");
     assertThatThrownBy(() -> repo.snapshots()).isInstanceOf(CorruptDataException.class);
   }
+
+  @Test
+  void aManifestNamingAnotherSnapshotThanItsKeyIsRefused() throws Exception {
+    String other = "20261127-020000-000000";
+    store(ID, manifest.replace("\"id\" : \"" + ID + "\"", "\"id\" : \"" + other + "\""));
+    String message =
+        KEY
+            + " names the snapshot "
+            + other
+            + ", not "
+            + ID
+            + ": the manifest is damaged or forged";
+    assertThatThrownBy(() -> repo.snapshot(ID))
+        .isInstanceOf(CorruptDataException.class)
+        .hasMessage(message);
+    assertThatThrownBy(() -> repo.snapshots()).hasMessage(message);
+    assertThatThrownBy(() -> repo.snapshot(other))
+        .hasMessage("no snapshot " + other + " in " + storage.location());
+  }
 }
