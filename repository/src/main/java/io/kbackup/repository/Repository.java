@@ -332,6 +332,7 @@ public final class Repository implements AutoCloseable {
     if (!isInstant(manifest.createdAt()) || !isInstant(manifest.cutTime())) {
       throw new io.kbackup.error.CorruptDataException(key + ": createdAt or cutTime is not a time");
     }
+    ManifestKeys.check(key, manifest);
     return manifest;
   }
 

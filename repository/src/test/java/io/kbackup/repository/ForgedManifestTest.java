@@ -79,4 +79,37 @@ class ForgedManifestTest {
     assertThatThrownBy(() -> repo.snapshot(other))
         .hasMessage("no snapshot " + other + " in " + storage.location());
   }
+
+  @Test
+  void aSegmentIndexOrFileKeyTheStorageWouldRefuseIsDamageOfItsSnapshot() throws Exception {
+    String segment = "data/orders/0/00000000000000000000-00000000000000001999-3662ab11.seg";
+    String index = segment.replace(".seg", ".idx");
+    String file = "files/de7d0d3888880c5cfd7c0316cb5ad7272920366ed70f51a16d55a49c8d287ccb";
+    // the key to replace, the forged key as JSON text, what is refused, the key as printed
+    String[][] forgeries = {
+      {segment, "data/../../../../tmp/x.seg", "a segment without a valid key", null},
+      {segment, "data/orders//0/x.seg", "a segment without a valid key", null},
+      {index, "data/orders/0/./x.idx", "a segment without a valid index key", null},
+      {
+        index,
+        "data\\\\0\\u0007x.idx",
+        "a segment without a valid index key",
+        "data\\u005c0\\u0007x.idx"
+      },
+      {file, "/etc/passwd", "an included file without a valid key", null}
+    };
+    for (String[] f : forgeries) {
+      assertThat(manifest).contains("\"" + f[0] + "\"");
+      store(ID, manifest.replace("\"" + f[0] + "\"", "\"" + f[1] + "\""));
+      String where = f[2].contains("file") ? KEY : KEY + " (orders-0)";
+      String printed = "\"" + (f[3] == null ? f[1] : f[3]) + "\"";
+      assertThatThrownBy(() -> repo.snapshot(ID))
+          .as(f[1])
+          .isInstanceOf(CorruptDataException.class)
+          .hasMessage(where + ": lists " + f[2] + ": " + printed);
+      assertThatThrownBy(() -> repo.snapshots()).isInstanceOf(CorruptDataException.class);
+    }
+    store(ID, manifest);
+    assertThat(repo.snapshot(ID).recordCount()).isEqualTo(1400);
+  }
 }
