@@ -168,13 +168,67 @@ class VerifyCommandTest {
           CliRunner.run("verify", "--repo", forged.toString(), "--level", level, "--json");
       assertThat(r.exitCode()).as(r.err()).isEqualTo(13);
       JsonNode summary = r.summary();
-      assertThat(summary.get("snapshots")).hasSize(2);
+      // the damaged manifest is refused when read: only the other snapshot is verified
+      assertThat(summary.get("snapshots")).hasSize(1);
       assertThat(summary.get("problems")).hasSize(1);
       JsonNode problem = summary.get("problems").get(0);
       assertThat(problem.get("object").asText()).isEqualTo("snapshots/" + snapshot.id() + ".json");
-      assertThat(problem.get("detail").asText()).contains("without a valid key");
+      assertThat(problem.get("detail").asText())
+          .isEqualTo("(" + ORDERS + "-0): lists a segment without a valid key: null");
       assertThat(r.err()).doesNotContain("unexpected").doesNotContain("Exception");
     }
+  }
+
+  @Test
+  void aSegmentKeyLeavingTheRepositoryIsExit13NamingTheSnapshotAndTheKey(@TempDir Path tmp)
+      throws Exception {
+    Path forged = copy(tmp.resolve("repo"));
+    CliRunner.Result second =
+        CliRunner.run(
+            "backup",
+            "--repo",
+            forged.toString(),
+            "-b",
+            kafka.bootstrapServers(),
+            "--topics",
+            "vc-.*");
+    assertThat(second.exitCode()).as(second.err()).isZero();
+    String key = "data/../../../../tmp/x.seg";
+    ForgedManifest.edit(
+        forged,
+        snapshot.id(),
+        t -> t.replace("\"" + ordersSegment().key() + "\"", "\"" + key + "\""));
+    String manifest = "snapshots/" + snapshot.id() + ".json";
+    String message =
+        manifest + " (" + ORDERS + "-0): lists a segment without a valid key: \"" + key + "\"";
+    String r = forged.toString();
+
+    assertOneClearError(
+        CliRunner.run("cat", "--repo", r, "--snapshot", snapshot.id()), 13, message);
+    assertOneClearError(
+        CliRunner.run(
+            "restore",
+            "--repo",
+            r,
+            "-b",
+            kafka.bootstrapServers(),
+            "--snapshot",
+            snapshot.id(),
+            "--topic-map",
+            ORDERS + "=vc-forged-key",
+            "--data-only"),
+        13,
+        message);
+    CliRunner.Result verify = CliRunner.run("verify", "--repo", r, "--json");
+    assertThat(verify.exitCode()).as(verify.err()).isEqualTo(13);
+    JsonNode summary = verify.summary();
+    assertThat(summary.get("snapshots")).hasSize(1);
+    assertThat(summary.get("problems")).hasSize(1);
+    JsonNode problem = summary.get("problems").get(0);
+    assertThat(problem.get("object").asText()).isEqualTo(manifest);
+    assertThat(problem.get("detail").asText())
+        .isEqualTo("(" + ORDERS + "-0): lists a segment without a valid key: \"" + key + "\"");
+    assertThat(verify.err()).doesNotContain("unexpected").doesNotContain("Exception");
   }
 
   @Test

@@ -48,15 +48,7 @@ final class ManifestChecks {
   }
 
   private static boolean isDataKey(String key) {
-    if (key == null || !key.startsWith(Repository.DATA_PREFIX)) {
-      return false;
-    }
-    try {
-      ObjectKeys.check(key);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+    return key != null && key.startsWith(Repository.DATA_PREFIX) && ObjectKeys.isValid(key);
   }
 
   /** Whether the file's key is {@code files/} and its SHA-256, as the format names them. */

@@ -39,20 +39,8 @@ final class ManifestKeys {
   }
 
   private static void check(String where, String what, String key) {
-    if (!isValid(key)) {
+    if (!ObjectKeys.isValid(key)) {
       throw new CorruptDataException(where + ": lists " + what + ": " + printable(key));
-    }
-  }
-
-  private static boolean isValid(String key) {
-    if (key == null) {
-      return false;
-    }
-    try {
-      ObjectKeys.check(key);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
     }
   }
 

@@ -15,11 +15,22 @@ public final class ObjectKeys {
    * @throws IllegalArgumentException when it is not
    */
   public static String check(String key) {
-    for (String part : key.split("/", -1)) {
-      if (part.isEmpty() || part.equals(".") || part.equals("..") || part.contains("\\")) {
-        throw new IllegalArgumentException("invalid object key: " + key);
-      }
+    if (!isValid(key)) {
+      throw new IllegalArgumentException("invalid object key: " + key);
     }
     return key;
+  }
+
+  /** Whether the key is valid; false for null, for keys read from storage that may be forged. */
+  public static boolean isValid(String key) {
+    if (key == null) {
+      return false;
+    }
+    for (String part : key.split("/", -1)) {
+      if (part.isEmpty() || part.equals(".") || part.equals("..") || part.contains("\\")) {
+        return false;
+      }
+    }
+    return true;
   }
 }
