@@ -57,6 +57,22 @@ class VerifyCommandTest {
     return p0.segments().get(0);
   }
 
+  /** A copy of the repository, with a second snapshot after the first. */
+  static Path copyWithASecondSnapshot(Path to) throws Exception {
+    Path copy = copy(to);
+    CliRunner.Result second =
+        CliRunner.run(
+            "backup",
+            "--repo",
+            copy.toString(),
+            "-b",
+            kafka.bootstrapServers(),
+            "--topics",
+            "vc-.*");
+    assertThat(second.exitCode()).as(second.err()).isZero();
+    return copy;
+  }
+
   static Path copy(Path to) throws Exception {
     try (Stream<Path> files = Files.walk(repo)) {
       for (Path f : files.toList()) {
@@ -148,17 +164,7 @@ class VerifyCommandTest {
   @Test
   void aSegmentWithoutAKeyIsDamageOfItsSnapshotAndTheOthersAreStillVerified(@TempDir Path tmp)
       throws Exception {
-    Path forged = copy(tmp.resolve("repo"));
-    CliRunner.Result second =
-        CliRunner.run(
-            "backup",
-            "--repo",
-            forged.toString(),
-            "-b",
-            kafka.bootstrapServers(),
-            "--topics",
-            "vc-.*");
-    assertThat(second.exitCode()).as(second.err()).isZero();
+    Path forged = copyWithASecondSnapshot(tmp.resolve("repo"));
     SegmentInfo s = ordersSegment();
     ForgedManifest.edit(
         forged, snapshot.id(), t -> t.replace("\"key\" : \"" + s.key() + "\"", "\"key\" : null"));
@@ -182,17 +188,7 @@ class VerifyCommandTest {
   @Test
   void aSegmentKeyLeavingTheRepositoryIsExit13NamingTheSnapshotAndTheKey(@TempDir Path tmp)
       throws Exception {
-    Path forged = copy(tmp.resolve("repo"));
-    CliRunner.Result second =
-        CliRunner.run(
-            "backup",
-            "--repo",
-            forged.toString(),
-            "-b",
-            kafka.bootstrapServers(),
-            "--topics",
-            "vc-.*");
-    assertThat(second.exitCode()).as(second.err()).isZero();
+    Path forged = copyWithASecondSnapshot(tmp.resolve("repo"));
     String key = "data/../../../../tmp/x.seg";
     ForgedManifest.edit(
         forged,
