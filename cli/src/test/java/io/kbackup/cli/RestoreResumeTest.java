@@ -78,7 +78,8 @@ class RestoreResumeTest {
     List<Long> killedAt = new ArrayList<>();
     // a point below what an earlier run restored kills the next run as it starts
     for (int kill = 0; kill < 4; kill++) {
-      double fraction = 0.05 + random.nextDouble() * 0.85;
+      // a restore runs the last third of the topic in well under a poll's time: kill before that
+      double fraction = 0.05 + random.nextDouble() * 0.6;
       Process restore =
           startRestore(
               repo,
@@ -141,19 +142,28 @@ class RestoreResumeTest {
   private static long waitUntilTargetHolds(
       String bootstrap, String topic, long records, Process restore) throws Exception {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-    while (Instant.now().isBefore(deadline)) {
-      long n = targetRecords(bootstrap, topic);
-      if (n >= records) {
-        return n;
+    // one client for every poll, so that the kill follows the count closely
+    try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+      while (Instant.now().isBefore(deadline)) {
+        long n = targetRecords(admin, topic);
+        if (n >= records) {
+          return n;
+        }
+        assertThat(restore.isAlive()).as("the restore ended before it could be killed").isTrue();
+        Thread.sleep(5);
       }
-      assertThat(restore.isAlive()).as("the restore ended before it could be killed").isTrue();
-      Thread.sleep(5);
     }
     throw new AssertionError("the restore did not reach " + records + " records");
   }
 
   private static long targetRecords(String bootstrap, String topic) throws Exception {
     try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+      return targetRecords(admin, topic);
+    }
+  }
+
+  private static long targetRecords(Admin admin, String topic) throws Exception {
+    try {
       if (!admin.listTopics().names().get().contains(topic)) {
         return 0;
       }
