@@ -147,11 +147,11 @@ final class BackupCommand implements Callable<Integer> {
     }
     printer.line(
         String.format(
-            "snapshot %s: %d topics, %d partitions, %d records (%d read now, %s; %s written, %d segments re-used) in %.1f s",
+            "snapshot %s: %s, %s, %s (%d read now, %s; %s written, %d segments re-used) in %.1f s",
             result.snapshot().id(),
-            result.snapshot().topics().size(),
-            result.snapshot().partitionCount(),
-            result.snapshot().recordCount(),
+            Printer.count(result.snapshot().topics().size(), "topic"),
+            Printer.count(result.snapshot().partitionCount(), "partition"),
+            Printer.count(result.snapshot().recordCount(), "record"),
             result.recordsRead(),
             Printer.bytes(result.bytesRead()),
             Printer.bytes(result.bytesWritten()),

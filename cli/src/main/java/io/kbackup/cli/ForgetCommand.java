@@ -99,9 +99,9 @@ final class ForgetCommand implements Callable<Integer> {
         out.table(List.of("ACTION", "SNAPSHOT", "CREATED", "KEPT BY"), rows);
         out.line(
             String.format(
-                "%s %d snapshots, kept %d",
+                "%s %s, kept %d",
                 dryRun ? "would remove" : "removed",
-                result.removed().size(),
+                Printer.count(result.removed().size(), "snapshot"),
                 result.kept().size()));
         if (!result.topicsLost().isEmpty()) {
           out.line(

@@ -83,4 +83,9 @@ final class Printer {
     }
     return String.format("%.1f %s", v, units[u]);
   }
+
+  /** A count with its noun, singular for one: "1 snapshot", "2 snapshots". */
+  static String count(long n, String noun) {
+    return n + " " + (n == 1 ? noun : noun + "s");
+  }
 }

@@ -64,13 +64,14 @@ final class PruneCommand implements Callable<Integer> {
     }
     out.line(
         String.format(
-            "%s %d objects (%s) no snapshot needs; %d objects are needed by %d snapshots; %d"
+            "%s %s (%s) no snapshot needs; %s needed by %s; %d"
                 + " unreferenced objects younger than %s were left alone%s",
             result.dryRun() ? "would delete" : "deleted",
-            result.deleted().size(),
+            Printer.count(result.deleted().size(), "object"),
             Printer.bytes(result.bytesDeleted()),
-            result.referenced(),
-            result.snapshots(),
+            Printer.count(result.referenced(), "object")
+                + (result.referenced() == 1 ? " is" : " are"),
+            Printer.count(result.snapshots(), "snapshot"),
             result.young(),
             grace,
             result.progress() > 0

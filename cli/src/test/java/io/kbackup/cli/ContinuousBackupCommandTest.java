@@ -67,7 +67,7 @@ class ContinuousBackupCommandTest {
     assertThat(repo.snapshots().size()).isGreaterThanOrEqualTo(6);
     assertThat(output.lines().filter(l -> l.startsWith("snapshot ")).count())
         .isEqualTo(repo.snapshots().size());
-    assertThat(output).contains("snapshot " + last.id() + ": 1 topics, 2 partitions, 2037 records");
+    assertThat(output).contains("snapshot " + last.id() + ": 1 topic, 2 partitions, 2037 records");
     assertThat(repo.storage().list("locks/")).isEmpty();
 
     CliRunner.Result verify = CliRunner.run("verify", "--repo", repoDir.toString(), "--level", "2");

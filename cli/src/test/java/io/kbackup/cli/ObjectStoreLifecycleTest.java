@@ -97,7 +97,7 @@ class ObjectStoreLifecycleTest {
     CliRunner.Result forget =
         run(storeOptions, "forget", "--repo", repo, "--keep-last", "1", "--prune", "--grace", "0h");
     assertOk(forget);
-    assertThat(forget.out()).contains("removed 1 snapshots, kept 1").contains("deleted 1 objects");
+    assertThat(forget.out()).contains("removed 1 snapshot, kept 1").contains("deleted 1 object ");
     try (Storage store = raw.apply(repo)) {
       assertThat(store.stat("data/life-orders/0/left-over.seg")).isEmpty();
     }

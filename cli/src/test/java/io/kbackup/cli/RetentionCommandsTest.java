@@ -43,7 +43,7 @@ class RetentionCommandsTest {
     CliRunner.Result dry = CliRunner.run("forget", "--repo", repo, "--keep-last", "2", "--dry-run");
     assertThat(dry.exitCode()).as(dry.err()).isZero();
     assertThat(dry.out())
-        .contains("would remove 1 snapshots, kept 3")
+        .contains("would remove 1 snapshot, kept 3")
         .doesNotContain("would leave no snapshot");
     assertThat(snapshotIds(repo)).isEqualTo(ids);
 
