@@ -1,0 +1,40 @@
+package io.kbackup.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kbackup.repository.Version;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class VersionTest {
+
+  @Test
+  void versionNamesTheReleaseAndTheCommitItWasBuiltFrom() throws Exception {
+    CliRunner.Result r = CliRunner.run("--version");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out())
+        .isEqualTo(
+            "kbackup "
+                + System.getProperty("kbackup.expected.version")
+                + " (commit "
+                + headCommit()
+                + ")"
+                + System.lineSeparator());
+    assertThat(Version.get()).isEqualTo(System.getProperty("kbackup.expected.version"));
+  }
+
+  /** The commit the sources are checked out at, or "unknown" for sources without git history. */
+  private static String headCommit() throws Exception {
+    Process git =
+        new ProcessBuilder("git", "rev-parse", "--short=7", "HEAD")
+            .directory(new java.io.File(System.getProperty("kbackup.source.dir")))
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertThat(git.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return git.exitValue() == 0 ? out : "unknown";
+  }
+}
