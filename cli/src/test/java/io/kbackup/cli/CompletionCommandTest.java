@@ -65,7 +65,8 @@ class CompletionCommandTest {
     assertThat(complete(script, "kbackup", "res")).isEqualTo("restore");
     assertThat(complete(script, "kbackup", "comp")).isEqualTo("completion");
     assertThat(complete(script, "kbackup", "restore", "--dry")).isEqualTo("--dry-run");
-    assertThat(complete(script, "kbackup", "backup", "--bootstrap-s")).isEqualTo("--bootstrap-server");
+    assertThat(complete(script, "kbackup", "backup", "--bootstrap-s"))
+        .isEqualTo("--bootstrap-server");
   }
 
   /** What bash offers for the last word, as a person pressing TAB twice would see it. */
@@ -81,7 +82,8 @@ class CompletionCommandTest {
             + line
             + "'; _complete_kbackup; echo \"${COMPREPLY[*]}\"";
     Process bash =
-        new ProcessBuilder("bash", "--norc", "--noprofile", "-c", program, "bash", script.toString())
+        new ProcessBuilder(
+                "bash", "--norc", "--noprofile", "-c", program, "bash", script.toString())
             .redirectErrorStream(true)
             .start();
     String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
