@@ -131,7 +131,7 @@ class ReleaseArchiveIT {
     assertThat(lines).hasSize(1);
     JsonNode snapshot = lines.get(0);
     assertThat(snapshot.get("type").asText()).isEqualTo("snapshot");
-    // 3 partitions of 10 orders, 2 of 10 payments, 30 audit records: as the sample topics write
+    // the sample topics hold 80 records in 6 partitions with 10 orders per partition
     assertThat(snapshot.get("records").asLong()).isEqualTo(80);
     assertThat(snapshot.get("partitions").asInt()).isEqualTo(6);
     List<String> topics = new ArrayList<>();
