@@ -180,6 +180,24 @@ class ReleaseArchiveIT {
   }
 
   @Test
+  void aJavaHomeWithoutJavaIsNamed() throws Exception {
+    Path empty = Files.createDirectories(dir.resolve("no-java-here"));
+
+    Launcher.Result r =
+        Launcher.run(
+            launcher, Map.of("JAVA_HOME", empty.toString(), "PATH", tools.toString()), "--version");
+
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err())
+        .isEqualTo(
+            "kbackup: error: JAVA_HOME is "
+                + empty
+                + ", which has no bin/java\n"
+                + "  hint: set JAVA_HOME to a Java 17 or later installation, or unset it to use"
+                + " java from PATH\n");
+  }
+
+  @Test
   void runsThroughASymbolicLinkFromAnotherFolder() throws Exception {
     Path link = Files.createDirectories(dir.resolve("links")).resolve("kbackup");
     Files.createSymbolicLink(link, launcher);
