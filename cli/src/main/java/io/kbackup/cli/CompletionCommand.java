@@ -27,8 +27,19 @@ final class CompletionCommand implements Callable<Integer> {
       autoload -U +X bashcompinit && bashcompinit
       """;
 
-  @Parameters(paramLabel = "SHELL", description = "bash or zsh")
+  @Parameters(
+      paramLabel = "SHELL",
+      completionCandidates = Shells.class,
+      description = "bash or zsh")
   String shell;
+
+  /** The shells a script is printed for, offered when completing this command itself. */
+  static final class Shells implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return java.util.List.of("bash", "zsh").iterator();
+    }
+  }
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 

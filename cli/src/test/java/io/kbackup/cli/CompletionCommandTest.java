@@ -64,6 +64,7 @@ class CompletionCommandTest {
 
     assertThat(complete(script, "kbackup", "res")).isEqualTo("restore");
     assertThat(complete(script, "kbackup", "comp")).isEqualTo("completion");
+    assertThat(complete(script, "kbackup", "completion", "z")).isEqualTo("zsh");
     assertThat(complete(script, "kbackup", "restore", "--dry")).isEqualTo("--dry-run");
     assertThat(complete(script, "kbackup", "backup", "--bootstrap-s"))
         .isEqualTo("--bootstrap-server");
