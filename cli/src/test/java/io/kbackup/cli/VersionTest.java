@@ -26,13 +26,21 @@ class VersionTest {
     assertThat(Version.get()).isEqualTo(System.getProperty("kbackup.expected.version"));
   }
 
-  /** The commit the sources are checked out at, or "unknown" for sources without git history. */
+  /**
+   * The commit the sources are checked out at, or "unknown" for sources without git history or a
+   * machine without git, as the build records it.
+   */
   private static String headCommit() throws Exception {
-    Process git =
-        new ProcessBuilder("git", "rev-parse", "--short=7", "HEAD")
-            .directory(new java.io.File(System.getProperty("kbackup.source.dir")))
-            .redirectErrorStream(true)
-            .start();
+    Process git;
+    try {
+      git =
+          new ProcessBuilder("git", "rev-parse", "--short=7", "HEAD")
+              .directory(new java.io.File(System.getProperty("kbackup.source.dir")))
+              .redirectErrorStream(true)
+              .start();
+    } catch (java.io.IOException noGit) {
+      return "unknown";
+    }
     String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertThat(git.waitFor(30, TimeUnit.SECONDS)).isTrue();
     return git.exitValue() == 0 ? out : "unknown";
