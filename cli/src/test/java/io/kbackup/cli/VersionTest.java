@@ -31,13 +31,19 @@ class VersionTest {
    * machine without git, as the build records it.
    */
   private static String headCommit() throws Exception {
+    java.nio.file.Path cli =
+        java.nio.file.Path.of(System.getProperty("kbackup.source.dir"))
+            .toAbsolutePath()
+            .normalize();
+    ProcessBuilder builder =
+        new ProcessBuilder("git", "rev-parse", "--short=7", "HEAD")
+            .directory(cli.toFile())
+            .redirectErrorStream(true);
+    // as the build does: the commit of these sources, never of a checkout they lie in
+    builder.environment().put("GIT_CEILING_DIRECTORIES", cli.getParent().getParent().toString());
     Process git;
     try {
-      git =
-          new ProcessBuilder("git", "rev-parse", "--short=7", "HEAD")
-              .directory(new java.io.File(System.getProperty("kbackup.source.dir")))
-              .redirectErrorStream(true)
-              .start();
+      git = builder.start();
     } catch (java.io.IOException noGit) {
       return "unknown";
     }
