@@ -3,7 +3,6 @@ package io.kbackup.cli;
 import io.kbackup.error.ExitCode;
 import io.kbackup.error.KbackupException;
 import io.kbackup.kafka.KafkaConnection;
-import io.kbackup.repository.Version;
 import java.io.PrintWriter;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
@@ -17,7 +16,7 @@ import picocli.CommandLine.ScopeType;
     name = "kbackup",
     mixinStandardHelpOptions = true,
     scope = ScopeType.INHERIT, // so that every command takes --help, as the hints of errors say
-    versionProvider = Main.VersionProvider.class,
+    versionProvider = VersionProvider.class,
     description = "Backup and restore for Apache Kafka.",
     subcommands = {
       InitCommand.class,
@@ -40,6 +39,7 @@ import picocli.CommandLine.ScopeType;
       LagCommand.class,
       EstimateCommand.class,
       DemoCommand.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -179,12 +179,5 @@ public final class Main implements Runnable {
         + e
         + System.lineSeparator()
         + "  hint: run again with --verbose for details";
-  }
-
-  static final class VersionProvider implements CommandLine.IVersionProvider {
-    @Override
-    public String[] getVersion() {
-      return new String[] {"kbackup " + Version.get()};
-    }
   }
 }
