@@ -70,9 +70,11 @@ final class ShowCommand implements Callable<Integer> {
                             "snapshot " + s.id() + " keeps no file " + file,
                             "the files it keeps: "
                                 + s.files().stream().map(x -> Untrusted.text(x.name())).toList()));
-        spec.commandLine()
-            .getOut()
-            .print(new String(r.storage().readAll(f.key()), StandardCharsets.UTF_8));
+        // streamed: the file may be as large as the one kept, and is never held whole
+        try (java.io.Reader in =
+            new java.io.InputStreamReader(r.storage().get(f.key()), StandardCharsets.UTF_8)) {
+          in.transferTo(spec.commandLine().getOut());
+        }
         spec.commandLine().getOut().flush();
         return 0;
       }

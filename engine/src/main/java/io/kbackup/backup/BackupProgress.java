@@ -30,7 +30,7 @@ public final class BackupProgress {
 
   public static final String PREFIX = "progress/";
 
-  /** What a run id may be: kbackup writes UUIDs. */
+  /** What a run or lock id may be: kbackup writes UUIDs. */
   private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
   /**
@@ -121,7 +121,7 @@ public final class BackupProgress {
   }
 
   /** The progress document of that key, checked field by field. */
-  static Document read(Storage storage, String key) throws IOException {
+  public static Document read(Storage storage, String key) throws IOException {
     Document d;
     try {
       d = Documents.read(storage, key, Repository.MAX_MANIFEST_BYTES, "a progress", Document.class);
@@ -139,6 +139,10 @@ public final class BackupProgress {
   private static String problem(Document d, String key) {
     if (d.runId() == null || !RUN_ID.matcher(d.runId()).matches() || !key.equals(key(d.runId()))) {
       return "its run id " + Untrusted.quote(d.runId()) + " is not the name of its object";
+    }
+    if (d.lockId() == null || !RUN_ID.matcher(d.lockId()).matches()) {
+      // the lock tells whether the run still goes on
+      return "its lock id " + Untrusted.quote(d.lockId()) + " is no lock id";
     }
     for (Partition p : d.partitions()) {
       if (!DocumentRules.isTopicName(p.topic())

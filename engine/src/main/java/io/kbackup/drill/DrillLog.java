@@ -64,7 +64,7 @@ public final class DrillLog {
   }
 
   /** The drill result of that key, checked field by field; damage when it cannot be one. */
-  static DrillResult read(Storage storage, String key) throws IOException {
+  public static DrillResult read(Storage storage, String key) throws IOException {
     DrillResult r =
         Documents.read(storage, key, MAX_RESULT_BYTES, "a drill result", DrillResult.class);
     if (r.snapshotId() == null

@@ -1,11 +1,9 @@
 package io.kbackup.restore;
 
-import io.kbackup.error.CorruptDataException;
 import io.kbackup.error.KbackupException;
 import io.kbackup.error.Untrusted;
 import io.kbackup.kafka.KafkaConnection;
 import io.kbackup.progress.Progress;
-import io.kbackup.repository.Documents;
 import io.kbackup.repository.GroupSnapshot;
 import io.kbackup.repository.Json;
 import io.kbackup.repository.PartitionSnapshot;
@@ -566,28 +564,13 @@ public final class Restore {
     if (repository.storage().stat(key).isEmpty()) {
       return Optional.empty();
     }
-    String hint =
-        "if no restore of this snapshot runs, delete "
-            + key
-            + " and restore into empty or new target topics (--topic-map)";
-    RestoreState state;
-    try {
-      state =
-          Documents.read(
-              repository.storage(),
-              key,
-              Repository.MAX_MANIFEST_BYTES,
-              "a restore state",
-              RestoreState.class);
-    } catch (CorruptDataException e) {
-      throw new CorruptDataException(e.getMessage(), hint);
-    }
-    String problem =
-        state.problem(id, snapshot.id(), plan.stream().map(PartitionRestore::target).toList());
-    if (problem != null) {
-      throw new CorruptDataException(key + ": " + problem, hint);
-    }
-    return Optional.of(state);
+    return Optional.of(
+        RestoreState.read(
+            repository.storage(),
+            key,
+            id,
+            snapshot.id(),
+            plan.stream().map(PartitionRestore::target).toList()));
   }
 
   private void saveState(RestoreState state) throws IOException {

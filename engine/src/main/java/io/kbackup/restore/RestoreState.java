@@ -1,7 +1,12 @@
 package io.kbackup.restore;
 
+import io.kbackup.error.CorruptDataException;
 import io.kbackup.error.Untrusted;
 import io.kbackup.repository.DocumentRules;
+import io.kbackup.repository.Documents;
+import io.kbackup.repository.Repository;
+import io.kbackup.storage.Storage;
+import java.io.IOException;
 import java.util.List;
 import org.apache.kafka.common.TopicPartition;
 
@@ -45,6 +50,32 @@ public record RestoreState(
       long targetStartOffset,
       long recordCount,
       List<OffsetRange> offsetMap) {}
+
+  /**
+   * The state of restore {@code id} of the snapshot, stored under {@code key}, checked against the
+   * target partitions of the plan; damage (exit 13) when it cannot be one kbackup wrote.
+   */
+  public static RestoreState read(
+      Storage storage, String key, String id, String snapshotId, List<TopicPartition> targets)
+      throws IOException {
+    String hint =
+        "if no restore of this snapshot runs, delete "
+            + key
+            + " and restore into empty or new target topics (--topic-map)";
+    RestoreState state;
+    try {
+      state =
+          Documents.read(
+              storage, key, Repository.MAX_MANIFEST_BYTES, "a restore state", RestoreState.class);
+    } catch (CorruptDataException e) {
+      throw new CorruptDataException(e.getMessage(), hint);
+    }
+    String problem = state.problem(id, snapshotId, targets);
+    if (problem != null) {
+      throw new CorruptDataException(key + ": " + problem, hint);
+    }
+    return state;
+  }
 
   /**
    * Why this state, read as that of restore {@code id} of the snapshot, cannot be one kbackup wrote
