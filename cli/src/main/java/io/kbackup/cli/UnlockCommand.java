@@ -33,15 +33,13 @@ final class UnlockCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Printer out = new Printer(spec.commandLine().getOut());
     try (Repository r = repo.open()) {
-      if (all) {
-        RepositoryLock.removeDamaged(r.storage())
-            .forEach(key -> out.line("removed damaged lock object " + Untrusted.text(key)));
-      }
+      List<String> damaged = all ? RepositoryLock.removeDamaged(r.storage()) : List.of();
+      damaged.forEach(key -> out.line("removed damaged lock object " + Untrusted.text(key)));
       List<LockInfo> removed = RepositoryLock.remove(r.storage(), all);
       removed.forEach(l -> out.line("removed lock of " + l.describe()));
       List<LockInfo> left = RepositoryLock.list(r.storage());
       left.forEach(l -> out.line("kept lock of " + l.describe() + ": its holder may still run"));
-      if (removed.isEmpty() && left.isEmpty()) {
+      if (damaged.isEmpty() && removed.isEmpty() && left.isEmpty()) {
         out.line("the repository has no locks");
       }
     }
