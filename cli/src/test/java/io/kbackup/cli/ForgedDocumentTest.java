@@ -3,16 +3,21 @@ package io.kbackup.cli;
 import static io.kbackup.cli.BadInputTest.assertOneClearError;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kbackup.localkafka.SampleTopics;
+import io.kbackup.localkafka.SharedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Documents other than manifests, forged in a repository on disk: a lock or a backup's progress
- * with a hostile key ends the command in one line naming the document (exit 13), with no stack
- * trace and no control character of the forgery on the terminal, and nothing is deleted by it.
+ * Documents other than manifests, forged in a repository on disk: a lock, a backup's progress or a
+ * restore state with a hostile key or offset ends the command in one line naming the document (exit
+ * 13), with no stack trace and no control character of the forgery on the terminal, and nothing is
+ * deleted or sent because of it.
  */
 class ForgedDocumentTest {
 
@@ -79,6 +84,44 @@ class ForgedDocumentTest {
             + " index \"data/orders/0/a.idx\"");
     assertThat(prune.err()).contains("delete " + key + " when no backup runs");
     assertThat(Path.of(repo, "data/orders/0/old.seg")).exists();
+  }
+
+  @Test
+  void aRestoreStateWithANegativeStartOffsetIsExit13AndSendsNothing() throws Exception {
+    String b = SharedKafka.primary().bootstrapServers();
+    SampleTopics.write(b, "forged-", 10);
+    assertThat(CliRunner.run("backup", "--repo", repo, "-b", b, "--topics", "forged-.*").exitCode())
+        .isZero();
+    String[] restore = {
+      "restore",
+      "--repo",
+      repo,
+      "-b",
+      b,
+      "--topics",
+      "forged-audit",
+      "--topic-map",
+      "forged-audit=forged-audit-copy"
+    };
+    CliRunner.Result first = CliRunner.run(restore);
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    Matcher id = Pattern.compile("restore id (\\S+)").matcher(first.out());
+    assertThat(id.find()).as(first.out()).isTrue();
+    String key = "restores/" + id.group(1) + ".json";
+    Path state = Path.of(repo, key);
+    String text = Files.readString(state);
+    // a resumed restore would skip or send records by this offset
+    Files.writeString(
+        state, text.replaceFirst("\"targetStartOffset\" : 0", "\"targetStartOffset\" : -5"));
+
+    CliRunner.Result again = CliRunner.run(restore);
+    assertOneClearError(
+        again,
+        13,
+        key
+            + ": it lists a partition that cannot be: target \"forged-audit-copy\" partition 0"
+            + " from offset -5");
+    assertThat(again.err()).contains("delete " + key);
   }
 
   private void write(String key, String content) throws Exception {
