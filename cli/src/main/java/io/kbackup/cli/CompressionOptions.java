@@ -31,13 +31,7 @@ final class CompressionOptions {
           "unknown compression " + compression,
           "use --compression zstd, --compression lz4 or --compression none");
     }
-    boolean levelFits =
-        switch (codec) {
-          case ZSTD -> level >= -7 && level <= 22;
-          case LZ4 -> level >= 1 && level <= 17;
-          case NONE -> true;
-        };
-    if (!levelFits) {
+    if (!codec.acceptsLevel(level)) {
       throw KbackupException.usage(
           "--compression-level " + level + " does not suit " + compression,
           "zstd takes -7 to 22, lz4 1 to 17");

@@ -1,6 +1,7 @@
 package io.kbackup.cli;
 
 import io.kbackup.error.KbackupException;
+import io.kbackup.error.Untrusted;
 import io.kbackup.repository.Repository;
 import io.kbackup.repository.crypto.KeySlot;
 import io.kbackup.repository.crypto.KeySlots;
@@ -41,7 +42,7 @@ final class KeyCommand implements Runnable {
           rows.add(
               java.util.List.of(
                   s.id(),
-                  s.createdAt(),
+                  Untrusted.text(s.createdAt()),
                   s.kdf() + " " + s.memoryKiB() / 1024 + " MiB x" + s.iterations(),
                   s.id().equals(current) ? "this passphrase" : ""));
         }

@@ -1,6 +1,7 @@
 package io.kbackup.cli;
 
 import io.kbackup.error.KbackupException;
+import io.kbackup.error.Untrusted;
 import io.kbackup.kafka.TopicSelector;
 import io.kbackup.progress.Progress;
 import io.kbackup.repository.Repository;
@@ -334,12 +335,15 @@ final class RestoreCommand implements Callable<Integer> {
       if (g.skippedBecause() != null) {
         if (result.dryRun()) {
           printer.line(
-              "would leave consumer group " + g.groupId() + " alone: " + g.skippedBecause());
+              "would leave consumer group "
+                  + Untrusted.text(g.groupId())
+                  + " alone: "
+                  + g.skippedBecause());
         }
       } else {
         printer.line(
             (result.dryRun() ? "would set consumer group " : "consumer group ")
-                + g.groupId()
+                + Untrusted.text(g.groupId())
                 + (result.dryRun() ? " to " : " set to ")
                 + offsets);
       }

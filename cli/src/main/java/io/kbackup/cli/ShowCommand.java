@@ -1,6 +1,7 @@
 package io.kbackup.cli;
 
 import io.kbackup.error.KbackupException;
+import io.kbackup.error.Untrusted;
 import io.kbackup.repository.ClusterMetadata;
 import io.kbackup.repository.GroupOffset;
 import io.kbackup.repository.GroupSnapshot;
@@ -68,10 +69,12 @@ final class ShowCommand implements Callable<Integer> {
                         KbackupException.usage(
                             "snapshot " + s.id() + " keeps no file " + file,
                             "the files it keeps: "
-                                + s.files().stream().map(IncludedFile::name).toList()));
-        spec.commandLine()
-            .getOut()
-            .print(new String(r.storage().readAll(f.key()), StandardCharsets.UTF_8));
+                                + s.files().stream().map(x -> Untrusted.text(x.name())).toList()));
+        // streamed: the file may be as large as the one kept, and is never held whole
+        try (java.io.Reader in =
+            new java.io.InputStreamReader(r.storage().get(f.key()), StandardCharsets.UTF_8)) {
+          in.transferTo(spec.commandLine().getOut());
+        }
         spec.commandLine().getOut().flush();
         return 0;
       }
@@ -82,7 +85,7 @@ final class ShowCommand implements Callable<Integer> {
       out.line("snapshot " + s.id());
       out.line("  created     " + s.createdAt());
       out.line("  cut         " + s.cutTime());
-      out.line("  cluster     " + s.clusterId());
+      out.line("  cluster     " + Untrusted.text(s.clusterId()));
       out.line("  kbackup     " + s.toolVersion());
       out.line("  based on    " + (s.parentId() == null ? "-" : s.parentId()));
       out.line("  records     " + s.recordCount() + " in " + s.partitionCount() + " partitions");
@@ -109,7 +112,11 @@ final class ShowCommand implements Callable<Integer> {
                 }
               });
       s.cluster().notes().forEach(n -> out.line("  note: " + n));
-      s.files().forEach(f -> out.line("  file        " + f.name() + " (" + f.size() + " bytes)"));
+      s.files()
+          .forEach(
+              f ->
+                  out.line(
+                      "  file        " + Untrusted.text(f.name()) + " (" + f.size() + " bytes)"));
       out.line("");
       List<List<String>> topics = new ArrayList<>();
       for (TopicSnapshot t : s.topics()) {

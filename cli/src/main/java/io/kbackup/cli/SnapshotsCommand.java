@@ -3,6 +3,7 @@ package io.kbackup.cli;
 import io.kbackup.drill.DrillLog;
 import io.kbackup.drill.DrillResult;
 import io.kbackup.error.KbackupException;
+import io.kbackup.error.Untrusted;
 import io.kbackup.repository.Repository;
 import io.kbackup.repository.SnapshotHistory;
 import io.kbackup.repository.SnapshotManifest;
@@ -74,7 +75,7 @@ final class SnapshotsCommand implements Callable<Integer> {
             List.of(
                 s.id(),
                 s.createdAt(),
-                s.clusterId(),
+                Untrusted.text(s.clusterId()),
                 Integer.toString(s.topics().size()),
                 Integer.toString(s.partitionCount()),
                 Long.toString(s.recordCount()),

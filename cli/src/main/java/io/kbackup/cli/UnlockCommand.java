@@ -1,5 +1,6 @@
 package io.kbackup.cli;
 
+import io.kbackup.error.Untrusted;
 import io.kbackup.repository.Repository;
 import io.kbackup.repository.lock.LockInfo;
 import io.kbackup.repository.lock.RepositoryLock;
@@ -32,11 +33,13 @@ final class UnlockCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Printer out = new Printer(spec.commandLine().getOut());
     try (Repository r = repo.open()) {
+      List<String> damaged = all ? RepositoryLock.removeDamaged(r.storage()) : List.of();
+      damaged.forEach(key -> out.line("removed damaged lock object " + Untrusted.text(key)));
       List<LockInfo> removed = RepositoryLock.remove(r.storage(), all);
       removed.forEach(l -> out.line("removed lock of " + l.describe()));
       List<LockInfo> left = RepositoryLock.list(r.storage());
       left.forEach(l -> out.line("kept lock of " + l.describe() + ": its holder may still run"));
-      if (removed.isEmpty() && left.isEmpty()) {
+      if (damaged.isEmpty() && removed.isEmpty() && left.isEmpty()) {
         out.line("the repository has no locks");
       }
     }

@@ -1,6 +1,11 @@
 package io.kbackup.backup;
 
+import io.kbackup.error.CorruptDataException;
+import io.kbackup.error.Untrusted;
+import io.kbackup.repository.DocumentRules;
+import io.kbackup.repository.Documents;
 import io.kbackup.repository.Json;
+import io.kbackup.repository.Repository;
 import io.kbackup.segment.SegmentInfo;
 import io.kbackup.storage.ObjectInfo;
 import io.kbackup.storage.Storage;
@@ -12,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -23,6 +29,9 @@ import org.apache.kafka.common.TopicPartition;
 public final class BackupProgress {
 
   public static final String PREFIX = "progress/";
+
+  /** What a run or lock id may be: kbackup writes UUIDs. */
+  private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
   /**
    * What one partition stored.
@@ -89,22 +98,80 @@ public final class BackupProgress {
     storage.delete(key(runId));
   }
 
-  /** Progress of runs that are no longer alive: their lock is not among the live ones. */
+  /**
+   * Progress of runs that are no longer alive: their lock is not among the live ones. A progress
+   * document that cannot be read (removed while listing) is skipped; a damaged one is damage (exit
+   * 13), since its segments would enter the next snapshot and decide what a prune keeps.
+   */
   public static List<Document> leftBehind(Storage storage, Set<String> liveLocks)
       throws IOException {
     List<Document> documents = new ArrayList<>();
     for (ObjectInfo o : storage.list(PREFIX)) {
       Document d;
       try {
-        d = Json.read(storage.readAll(o.key()), Document.class, o.key());
-      } catch (RuntimeException | IOException e) {
-        continue; // removed meanwhile, or unreadable: only an optimisation is lost
+        d = read(storage, o.key());
+      } catch (IOException e) {
+        continue; // finished meanwhile, or out of reach: only an optimisation is lost
       }
       if (!liveLocks.contains(d.lockId())) {
         documents.add(d);
       }
     }
     return documents;
+  }
+
+  /** The progress document of that key, checked field by field. */
+  public static Document read(Storage storage, String key) throws IOException {
+    Document d;
+    try {
+      d = Documents.read(storage, key, Repository.MAX_MANIFEST_BYTES, "a progress", Document.class);
+    } catch (CorruptDataException e) {
+      throw damaged(e.getMessage(), key);
+    }
+    String problem = problem(d, key);
+    if (problem != null) {
+      throw damaged(Untrusted.text(key) + ": " + problem, key);
+    }
+    return d;
+  }
+
+  /** Why the document cannot be progress kbackup wrote under that key; null when it can. */
+  private static String problem(Document d, String key) {
+    if (d.runId() == null || !RUN_ID.matcher(d.runId()).matches() || !key.equals(key(d.runId()))) {
+      return "its run id " + Untrusted.quote(d.runId()) + " is not the name of its object";
+    }
+    if (d.lockId() == null || !RUN_ID.matcher(d.lockId()).matches()) {
+      // the lock tells whether the run still goes on
+      return "its lock id " + Untrusted.quote(d.lockId()) + " is no lock id";
+    }
+    for (Partition p : d.partitions()) {
+      if (!DocumentRules.isTopicName(p.topic())
+          || p.topicId() == null
+          || p.partition() < 0
+          || p.readFrom() < 0) {
+        return "lists a partition that cannot be: topic "
+            + Untrusted.quote(p.topic())
+            + ", partition "
+            + p.partition()
+            + ", read from "
+            + p.readFrom();
+      }
+      for (SegmentInfo s : p.segments()) {
+        String segment = DocumentRules.segmentProblem(s);
+        if (segment != null) {
+          return "lists " + segment;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static CorruptDataException damaged(String message, String key) {
+    return new CorruptDataException(
+        message,
+        "delete "
+            + Untrusted.text(key)
+            + " when no backup runs: the next backup then reads those partitions from Kafka again");
   }
 
   public static void remove(Storage storage, List<Document> documents) throws IOException {

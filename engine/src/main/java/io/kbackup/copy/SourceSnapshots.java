@@ -1,6 +1,7 @@
 package io.kbackup.copy;
 
 import io.kbackup.error.CorruptDataException;
+import io.kbackup.error.Untrusted;
 import io.kbackup.repository.Repository;
 import io.kbackup.repository.SnapshotManifest;
 import io.kbackup.storage.ObjectInfo;
@@ -61,7 +62,7 @@ final class SourceSnapshots {
               + id
               + SUFFIX
               + " in the source names the snapshot "
-              + manifest.id()
+              + Untrusted.text(manifest.id())
               + ", not "
               + id
               + ": a manifest is copied only under the id of its key; nothing was copied");

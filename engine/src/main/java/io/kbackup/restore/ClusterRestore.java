@@ -1,6 +1,7 @@
 package io.kbackup.restore;
 
 import io.kbackup.error.KbackupException;
+import io.kbackup.error.Untrusted;
 import io.kbackup.kafka.KafkaConnection;
 import io.kbackup.repository.ClusterMetadata;
 import io.kbackup.repository.ClusterMetadata.AclEntry;
@@ -79,17 +80,17 @@ final class ClusterRestore {
           "ACL "
               + b.entry().permissionType()
               + " "
-              + b.entry().principal()
+              + Untrusted.text(b.entry().principal())
               + " "
               + b.entry().operation()
               + " on "
               + b.pattern().resourceType()
               + " "
-              + b.pattern().name()
+              + Untrusted.text(b.pattern().name())
               + " ("
               + b.pattern().patternType()
               + ", host "
-              + b.entry().host()
+              + Untrusted.text(b.entry().host())
               + ")");
     }
     for (ClientQuotaAlteration q : quotas(cluster)) {

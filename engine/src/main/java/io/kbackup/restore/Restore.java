@@ -1,6 +1,7 @@
 package io.kbackup.restore;
 
 import io.kbackup.error.KbackupException;
+import io.kbackup.error.Untrusted;
 import io.kbackup.kafka.KafkaConnection;
 import io.kbackup.progress.Progress;
 import io.kbackup.repository.GroupSnapshot;
@@ -97,7 +98,7 @@ public final class Restore {
     try (Admin admin = kafka.admin()) {
       String clusterId = kafka.clusterId(admin);
       String stateId = stateId(snapshot, clusterId, plan);
-      RestoreState previous = loadState(stateId).orElse(null);
+      RestoreState previous = loadState(stateId, snapshot, plan).orElse(null);
       Map<String, TopicDescription> existing = targetTopics.existingTopics(admin, topics);
       List<String> toCreate = new ArrayList<>();
       for (TopicSnapshot t : topics) {
@@ -255,11 +256,11 @@ public final class Restore {
                 g ->
                     notes.add(
                         "consumer group "
-                            + g.groupId()
+                            + Untrusted.text(g.groupId())
                             + " was not changed: "
                             + g.skippedBecause()
                             + "; stop its consumers and run the same restore again with --groups '"
-                            + g.groupId()
+                            + Untrusted.text(g.groupId())
                             + "'"));
         ClusterRestore.Result cluster =
             new ClusterRestore(kafka, options.principals(), options.topicMap())
@@ -553,12 +554,23 @@ public final class Restore {
         toCreate);
   }
 
-  private Optional<RestoreState> loadState(String id) throws IOException {
+  /**
+   * The state an earlier run of this restore left, checked against the snapshot and the plan; a
+   * damaged one is damage (exit 13), since its offsets decide which records are sent again.
+   */
+  private Optional<RestoreState> loadState(
+      String id, SnapshotManifest snapshot, List<PartitionRestore> plan) throws IOException {
     String key = Repository.RESTORES_PREFIX + id + ".json";
     if (repository.storage().stat(key).isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(Json.read(repository.storage().readAll(key), RestoreState.class, key));
+    return Optional.of(
+        RestoreState.read(
+            repository.storage(),
+            key,
+            id,
+            snapshot.id(),
+            plan.stream().map(PartitionRestore::target).toList()));
   }
 
   private void saveState(RestoreState state) throws IOException {

@@ -1,5 +1,6 @@
 package io.kbackup.verify;
 
+import io.kbackup.error.Untrusted;
 import io.kbackup.repository.IncludedFile;
 import io.kbackup.repository.PartitionSnapshot;
 import io.kbackup.repository.Repository;
@@ -64,7 +65,7 @@ final class ManifestChecks {
 
   private void check(SnapshotManifest m) {
     if (!key.equals(Repository.SNAPSHOTS_PREFIX + m.id() + ".json")) {
-      fail("holds snapshot id " + m.id() + ", which differs from its key");
+      fail("holds snapshot id " + Untrusted.text(m.id()) + ", which differs from its key");
     }
     Set<String> names = new HashSet<>();
     for (TopicSnapshot t : m.topics()) {
@@ -79,7 +80,10 @@ final class ManifestChecks {
     }
     for (IncludedFile f : m.files()) {
       if (!hasUsableKey(f) || f.size() < 0) {
-        fail("describes included file " + f.name() + " with a wrong key, size or SHA-256");
+        fail(
+            "describes included file "
+                + Untrusted.text(f.name())
+                + " with a wrong key, size or SHA-256");
       }
     }
   }

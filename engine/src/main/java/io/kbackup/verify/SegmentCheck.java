@@ -1,6 +1,7 @@
 package io.kbackup.verify;
 
 import io.kbackup.error.CorruptDataException;
+import io.kbackup.repository.Documents;
 import io.kbackup.segment.RecordBatch;
 import io.kbackup.segment.SegmentIndex;
 import io.kbackup.segment.SegmentInfo;
@@ -62,9 +63,12 @@ final class SegmentCheck {
   private SegmentIndex readIndex() throws IOException {
     byte[] bytes;
     try {
-      bytes = storage.readAll(segment.indexKey());
+      bytes = Documents.read(storage, segment.indexKey(), SegmentIndex.MAX_BYTES, "an index");
     } catch (ObjectNotFoundException e) {
       return null; // reported by the level-1 check
+    } catch (CorruptDataException e) {
+      problems.add(onSegment(Kind.CORRUPT, segment.indexKey(), detail(e, segment.indexKey())));
+      return null;
     }
     bytesRead += bytes.length;
     SegmentIndex index;

@@ -1,6 +1,7 @@
 package io.kbackup.verify;
 
-import com.fasterxml.jackson.core.type.TypeReference;
+import io.kbackup.error.CorruptDataException;
+import io.kbackup.repository.Documents;
 import io.kbackup.repository.Json;
 import io.kbackup.storage.ObjectNotFoundException;
 import io.kbackup.storage.Storage;
@@ -10,6 +11,8 @@ import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * When each data object was last read and found sound by a level-2 verification, kept in the
@@ -19,6 +22,11 @@ import java.util.TreeMap;
 final class VerifyState {
 
   static final String KEY = "verify/state.json";
+
+  /** Some 150 bytes per data object: room for two million segments. */
+  static final int MAX_BYTES = 256 << 20;
+
+  private static final Logger log = LoggerFactory.getLogger(VerifyState.class);
 
   /** The stored document. */
   record Document(Map<String, String> objects) {}
@@ -33,14 +41,15 @@ final class VerifyState {
     Map<String, Instant> times = new TreeMap<>();
     try {
       Document doc =
-          Json.mapper().readValue(storage.readAll(KEY), new TypeReference<Document>() {});
+          Documents.read(storage, KEY, MAX_BYTES, "a verification state", Document.class);
       if (doc.objects() != null) {
         doc.objects().forEach((k, v) -> times.put(k, Instant.parse(v)));
       }
     } catch (ObjectNotFoundException e) {
       // never verified
-    } catch (IOException | DateTimeParseException | NullPointerException e) {
-      times.clear(); // a damaged hint is rebuilt by the next run
+    } catch (CorruptDataException | IOException | DateTimeParseException | NullPointerException e) {
+      log.warn("{} is damaged and is rebuilt by this run: {}", KEY, e.getMessage());
+      times.clear();
     }
     return new VerifyState(times);
   }

@@ -4,9 +4,13 @@ package io.kbackup.error;
 public class CorruptDataException extends KbackupException {
 
   public CorruptDataException(String message) {
-    super(
-        ExitCode.INTEGRITY,
+    this(
         message,
         "the repository is damaged here; use another snapshot or a copy of the repository");
+  }
+
+  /** The same, for an object the user can remove or replace: the hint says how. */
+  public CorruptDataException(String message, String hint) {
+    super(ExitCode.INTEGRITY, message, hint);
   }
 }

@@ -28,12 +28,20 @@ public final class Json {
     }
   }
 
-  /** Parses a stored document; a malformed one is corruption of that object. */
+  /**
+   * Parses a stored document; a malformed one, or the bare {@code null} that Jackson reads as no
+   * object at all, is corruption of that object.
+   */
   public static <T> T read(byte[] bytes, Class<T> type, String key) {
+    T value;
     try {
-      return MAPPER.readValue(bytes, type);
+      value = MAPPER.readValue(bytes, type);
     } catch (IOException e) {
+      value = null;
+    }
+    if (value == null) {
       throw new CorruptDataException(key + ": not a valid " + type.getSimpleName() + " document");
     }
+    return value;
   }
 }

@@ -1,13 +1,16 @@
 package io.kbackup.repository;
 
 import io.kbackup.error.CorruptDataException;
+import io.kbackup.error.Untrusted;
 import io.kbackup.segment.SegmentInfo;
 import io.kbackup.storage.ObjectKeys;
 
 /**
  * Checks, when a manifest is read, that every object key it lists is one the repository format
  * allows, so that a damaged or forged key ({@code data/../../tmp/x.seg}) is damage of that
- * snapshot, found before any command hands it to the storage, which would refuse it as a bug.
+ * snapshot, found before any command hands it to the storage, which would refuse it as a bug; and
+ * that every topic name is one Kafka allows, so that no name carries a newline or a terminal escape
+ * into a message, a key or a request to Kafka.
  */
 final class ManifestKeys {
 
@@ -17,6 +20,12 @@ final class ManifestKeys {
     for (TopicSnapshot t : manifest.topics()) {
       if (t == null || t.partitions() == null) {
         continue; // the manifest's other checks refuse it
+      }
+      if (!DocumentRules.isTopicName(t.name())) {
+        throw new CorruptDataException(
+            manifestKey
+                + ": lists a topic whose name Kafka does not allow: "
+                + Untrusted.quote(t.name()));
       }
       for (PartitionSnapshot p : t.partitions()) {
         if (p == null || p.segments() == null) {
@@ -40,23 +49,7 @@ final class ManifestKeys {
 
   private static void check(String where, String what, String key) {
     if (!ObjectKeys.isValid(key)) {
-      throw new CorruptDataException(where + ": lists " + what + ": " + printable(key));
+      throw new CorruptDataException(where + ": lists " + what + ": " + Untrusted.quote(key));
     }
-  }
-
-  /** The key quoted, with any character that is not printable ASCII escaped: it is stored bytes. */
-  static String printable(String key) {
-    if (key == null) {
-      return "null";
-    }
-    StringBuilder out = new StringBuilder("\"");
-    for (char c : key.toCharArray()) {
-      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
-      }
-    }
-    return out.append('"').toString();
   }
 }

@@ -3,6 +3,7 @@ package io.kbackup.repository;
 import io.kbackup.error.CorruptDataException;
 import io.kbackup.error.ExitCode;
 import io.kbackup.error.KbackupException;
+import io.kbackup.error.Untrusted;
 import io.kbackup.repository.crypto.ConfigMac;
 import io.kbackup.repository.crypto.EncryptedStorage;
 import io.kbackup.repository.crypto.KeySlots;
@@ -10,7 +11,6 @@ import io.kbackup.segment.SegmentSettings;
 import io.kbackup.storage.ObjectInfo;
 import io.kbackup.storage.Storage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -38,6 +38,9 @@ public final class Repository implements AutoCloseable {
    * segments each, so that a damaged or forged object is never read into memory whole.
    */
   public static final int MAX_MANIFEST_BYTES = 256 << 20;
+
+  /** The largest config read: it takes some 300 bytes. */
+  static final int MAX_CONFIG_BYTES = 64 << 10;
 
   private static final DateTimeFormatter ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -125,50 +128,10 @@ public final class Repository implements AutoCloseable {
           "no kbackup repository at " + storage.location(),
           "check --repo, or create one with `kbackup init --repo " + storage.location() + "`");
     }
-    byte[] document = storage.readAll(CONFIG_KEY);
+    byte[] document = Documents.read(storage, CONFIG_KEY, MAX_CONFIG_BYTES, "a config");
     DocumentDigest.check(storage, CONFIG_KEY, document);
     RepositoryConfig config = Json.read(document, RepositoryConfig.class, CONFIG_KEY);
-    if (!RepositoryConfig.FORMAT.equals(config.format())) {
-      throw new KbackupException(
-          ExitCode.REPOSITORY_MISSING,
-          storage.location() + " is not a kbackup repository (format " + config.format() + ")",
-          "check --repo");
-    }
-    if (config.version() < 1) {
-      throw new io.kbackup.error.CorruptDataException(
-          CONFIG_KEY + " of " + storage.location() + " has no valid format version");
-    }
-    if (config.version() > RepositoryConfig.VERSION) {
-      throw new KbackupException(
-          ExitCode.FAILED,
-          "the repository has format version "
-              + config.version()
-              + ", this kbackup reads up to "
-              + RepositoryConfig.VERSION,
-          "use a newer kbackup");
-    }
-    List<String> unknown =
-        config.features().stream()
-            .filter(f -> !RepositoryConfig.KNOWN_FEATURES.contains(f))
-            .toList();
-    if (!unknown.isEmpty()) {
-      throw new KbackupException(
-          ExitCode.FAILED,
-          "the repository needs features this kbackup does not know: " + String.join(", ", unknown),
-          "use a newer kbackup");
-    }
-    if (config.compression() == null) {
-      throw new io.kbackup.error.CorruptDataException(
-          CONFIG_KEY + " of " + storage.location() + " names no compression");
-    }
-    try {
-      config.segmentSettings();
-    } catch (IllegalArgumentException e) {
-      throw new KbackupException(
-          ExitCode.FAILED,
-          "the repository uses compression " + config.compression() + ", unknown to this kbackup",
-          "use a newer kbackup");
-    }
+    ConfigCheck.check(storage.location(), config);
     if (!config.features().contains(RepositoryConfig.ENCRYPTION)) {
       if (KeySlots.anyExist(storage)) {
         throw new io.kbackup.error.CorruptDataException(
@@ -301,7 +264,7 @@ public final class Repository implements AutoCloseable {
   }
 
   private SnapshotManifest readManifest(String key) throws IOException {
-    byte[] document = readBounded(key);
+    byte[] document = Documents.read(storage, key, MAX_MANIFEST_BYTES, "a manifest");
     DocumentDigest.check(storage, key, document);
     SnapshotManifest manifest = Json.read(document, SnapshotManifest.class, key);
     if (manifest.formatVersion() < 1 || manifest.id() == null || manifest.topics() == null) {
@@ -313,7 +276,7 @@ public final class Repository implements AutoCloseable {
       throw new CorruptDataException(
           key
               + " names the snapshot "
-              + manifest.id()
+              + Untrusted.text(manifest.id())
               + ", not "
               + id
               + ": the manifest is damaged or forged");
@@ -329,41 +292,12 @@ public final class Repository implements AutoCloseable {
               + SnapshotManifest.FORMAT_VERSION,
           "use a newer kbackup");
     }
-    if (!isInstant(manifest.createdAt()) || !isInstant(manifest.cutTime())) {
+    if (!DocumentRules.isInstant(manifest.createdAt())
+        || !DocumentRules.isInstant(manifest.cutTime())) {
       throw new io.kbackup.error.CorruptDataException(key + ": createdAt or cutTime is not a time");
     }
     ManifestKeys.check(key, manifest);
     return manifest;
-  }
-
-  /** The manifest's bytes; refused before reading when its size says it is too large. */
-  private byte[] readBounded(String key) throws IOException {
-    Optional<ObjectInfo> info = storage.stat(key);
-    if (info.isPresent() && info.get().size() > MAX_MANIFEST_BYTES) {
-      throw tooLarge(key);
-    }
-    byte[] document;
-    try (InputStream in = storage.get(key)) {
-      document = in.readNBytes(MAX_MANIFEST_BYTES + 1);
-    }
-    if (document.length > MAX_MANIFEST_BYTES) {
-      throw tooLarge(key);
-    }
-    return document;
-  }
-
-  private static CorruptDataException tooLarge(String key) {
-    return new CorruptDataException(
-        key + ": larger than " + (MAX_MANIFEST_BYTES >> 20) + " MiB, the most a manifest may be");
-  }
-
-  private static boolean isInstant(String text) {
-    try {
-      Instant.parse(text);
-      return true;
-    } catch (java.time.format.DateTimeParseException | NullPointerException e) {
-      return false;
-    }
   }
 
   /**

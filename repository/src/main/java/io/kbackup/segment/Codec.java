@@ -41,6 +41,15 @@ public enum Codec {
     return valueOf(name.toUpperCase(Locale.ROOT));
   }
 
+  /** Whether the codec takes this compression level: zstd -7 to 22, lz4 1 to 17, none any. */
+  public boolean acceptsLevel(int level) {
+    return switch (this) {
+      case ZSTD -> level >= -7 && level <= 22;
+      case LZ4 -> level >= 1 && level <= 17;
+      case NONE -> true;
+    };
+  }
+
   /** The most bytes compressing {@code length} bytes can produce. */
   int maxCompressedLength(int length) {
     return switch (this) {

@@ -16,6 +16,12 @@ public record SegmentIndex(List<Entry> entries) {
   static final int VERSION = 1;
   static final int ENTRY_SIZE = 40;
 
+  /**
+   * The largest index read: 1.6 million batches, far more than a segment of the largest size holds
+   * in batches of the smallest size a backup writes, so that a forged index is never read whole.
+   */
+  public static final int MAX_BYTES = 64 << 20;
+
   /** One record batch of the segment. */
   public record Entry(
       long baseOffset, long lastOffset, long maxTimestamp, long position, int count, int size) {

@@ -1,6 +1,7 @@
 package io.kbackup.segment;
 
 import io.kbackup.error.CorruptDataException;
+import io.kbackup.repository.Documents;
 import io.kbackup.storage.Storage;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
@@ -57,7 +58,9 @@ public final class SegmentReader implements Closeable {
   }
 
   public static SegmentIndex readIndex(Storage storage, SegmentInfo segment) throws IOException {
-    return SegmentIndex.fromBytes(storage.readAll(segment.indexKey()), segment.indexKey());
+    return SegmentIndex.fromBytes(
+        Documents.read(storage, segment.indexKey(), SegmentIndex.MAX_BYTES, "an index"),
+        segment.indexKey());
   }
 
   /** The next batch, or null after the last one. */

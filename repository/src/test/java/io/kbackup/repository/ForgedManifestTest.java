@@ -62,6 +62,17 @@ class ForgedManifestTest {
   }
 
   @Test
+  void aTopicNameKafkaWouldRefuseIsDamageAndReachesTheMessageEscaped() throws Exception {
+    store(ID, manifest.replace("\"name\" : \"orders\"", "\"name\" : \"orders\\n\\u001b[2J\""));
+    assertThatThrownBy(() -> repo.snapshot(ID))
+        .isInstanceOf(CorruptDataException.class)
+        .hasMessage(
+            KEY
+                + ": lists a topic whose name Kafka does not allow:"
+                + " \"orders\\u000a\\u001b[2J\"");
+  }
+
+  @Test
   void aManifestNamingAnotherSnapshotThanItsKeyIsRefused() throws Exception {
     String other = "20261127-020000-000000";
     store(ID, manifest.replace("\"id\" : \"" + ID + "\"", "\"id\" : \"" + other + "\""));

@@ -3,7 +3,7 @@ package io.kbackup.storage;
 /**
  * The rule every backend applies to object keys, so that a repository is valid on all of them:
  * relative paths with {@code /} separators, without empty, {@code .} or {@code ..} segments and
- * without backslashes.
+ * without backslashes or control characters.
  */
 public final class ObjectKeys {
 
@@ -25,6 +25,9 @@ public final class ObjectKeys {
   public static boolean isValid(String key) {
     if (key == null) {
       return false;
+    }
+    if (key.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      return false; // a control character is no name any backend keeps as written
     }
     for (String part : key.split("/", -1)) {
       if (part.isEmpty() || part.equals(".") || part.equals("..") || part.contains("\\")) {

@@ -21,9 +21,13 @@ public final class StoredBytes {
   /** Whether the object exists and holds exactly these bytes. */
   public static boolean equal(Storage storage, String key, byte[] bytes) throws IOException {
     Optional<ObjectInfo> info = storage.stat(key);
-    return info.isPresent()
-        && info.get().size() == bytes.length
-        && Arrays.equals(storage.readAll(key), bytes);
+    if (info.isEmpty() || info.get().size() != bytes.length) {
+      return false;
+    }
+    // the listed size may be stale: never read more than the bytes compared
+    try (InputStream stored = storage.get(key)) {
+      return Arrays.equals(stored.readNBytes(bytes.length + 1), bytes);
+    }
   }
 
   /** Whether the object exists and holds exactly the file's bytes; both are streamed. */

@@ -4,6 +4,7 @@ import io.kbackup.error.CorruptDataException;
 import io.kbackup.storage.ObjectInfo;
 import io.kbackup.storage.Storage;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -72,7 +73,13 @@ public final class ConfigMac {
     if (info.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(info.get().size() == size ? storage.readAll(KEY) : new byte[0]);
+    if (info.get().size() != size) {
+      return Optional.of(new byte[0]);
+    }
+    // the size listed may be stale: never read more than a MAC takes
+    try (InputStream in = storage.get(KEY)) {
+      return Optional.of(in.readNBytes(size + 1));
+    }
   }
 
   private static byte[] hmac(byte[] key, byte[] message) {

@@ -1,5 +1,6 @@
 package io.kbackup.repository.crypto;
 
+import io.kbackup.error.Untrusted;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -80,10 +81,10 @@ public record KeySlot(
    */
   String problem(String name) {
     if (!ARGON2ID.equals(kdf)) {
-      return "unknown key derivation " + kdf;
+      return "unknown key derivation " + Untrusted.text(kdf);
     }
     if (!name.equals(id)) {
-      return "its id " + id + " differs from its name";
+      return "its id " + Untrusted.text(id) + " differs from its name";
     }
     if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
       return "Argon2 parallelism " + parallelism + " is outside 1 to " + MAX_PARALLELISM;

@@ -3,6 +3,7 @@ package io.kbackup.repository.crypto;
 import io.kbackup.error.CorruptDataException;
 import io.kbackup.error.ExitCode;
 import io.kbackup.error.KbackupException;
+import io.kbackup.repository.Documents;
 import io.kbackup.repository.Json;
 import io.kbackup.storage.ObjectInfo;
 import io.kbackup.storage.Storage;
@@ -25,7 +26,7 @@ public final class KeySlots {
   private static final Pattern SLOT_KEY = Pattern.compile("keys/([0-9a-f]{8})\\.json");
 
   /** A slot takes some 300 bytes; a larger object is not read. */
-  private static final long MAX_SLOT_BYTES = 64 << 10;
+  private static final int MAX_SLOT_BYTES = 64 << 10;
 
   /**
    * The master key and the slot that opened it, with a line for each slot object that could not be
@@ -81,7 +82,7 @@ public final class KeySlots {
       String problem = o.size() + " bytes";
       if (o.size() <= MAX_SLOT_BYTES) {
         try {
-          slot = Json.read(storage.readAll(o.key()), KeySlot.class, o.key());
+          slot = Documents.read(storage, o.key(), MAX_SLOT_BYTES, "a key slot", KeySlot.class);
           problem = slot.problem(name.group(1));
         } catch (CorruptDataException e) {
           problem = "not a key slot";

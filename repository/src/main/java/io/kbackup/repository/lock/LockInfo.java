@@ -1,7 +1,10 @@
 package io.kbackup.repository.lock;
 
+import io.kbackup.error.Untrusted;
+import io.kbackup.repository.DocumentRules;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.regex.Pattern;
 
 /**
  * A lock object as stored under {@code locks/}: who holds the repository, how, and since when.
@@ -18,6 +21,30 @@ public record LockInfo(
     String command,
     String createdAt,
     String refreshedAt) {
+
+  /** What a lock id may be: kbackup writes UUIDs. */
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+
+  /**
+   * Why this lock, read from {@code locks/<name>.json}, cannot be a lock kbackup wrote; null when
+   * it can. Its id names the object deleted when the lock is removed, its times decide whether it
+   * is stale, and its host and command are shown to the user.
+   */
+  String problem(String name) {
+    if (id == null || !ID.matcher(id).matches() || !id.equals(name)) {
+      return "its id " + Untrusted.quote(id) + " is not the name of its object";
+    }
+    if (!LockKind.SHARED.label().equals(kind) && !exclusive()) {
+      return "unknown kind " + Untrusted.quote(kind);
+    }
+    if (pid < 1 || host == null || command == null) {
+      return "no holder (pid " + pid + ", host " + Untrusted.quote(host) + ")";
+    }
+    if (!DocumentRules.isInstant(createdAt) || !DocumentRules.isInstant(refreshedAt)) {
+      return "createdAt or refreshedAt is not a time";
+    }
+    return null;
+  }
 
   public boolean exclusive() {
     return LockKind.EXCLUSIVE.label().equals(kind);
@@ -42,15 +69,15 @@ public record LockInfo(
   /** One line naming the holder, for messages. */
   public String describe() {
     return "`"
-        + command
+        + Untrusted.text(command)
         + "` (pid "
         + pid
         + " on host "
-        + host
+        + Untrusted.text(host)
         + ", since "
-        + createdAt
+        + Untrusted.text(createdAt)
         + ", "
-        + kind
+        + Untrusted.text(kind)
         + ")";
   }
 }

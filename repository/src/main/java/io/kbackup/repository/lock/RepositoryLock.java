@@ -1,7 +1,10 @@
 package io.kbackup.repository.lock;
 
+import io.kbackup.error.CorruptDataException;
 import io.kbackup.error.ExitCode;
 import io.kbackup.error.KbackupException;
+import io.kbackup.error.Untrusted;
+import io.kbackup.repository.Documents;
 import io.kbackup.repository.Json;
 import io.kbackup.storage.ObjectInfo;
 import io.kbackup.storage.Storage;
@@ -121,18 +124,71 @@ public final class RepositoryLock implements AutoCloseable {
     return new RepositoryLock(storage, mine, refreshEvery, clock);
   }
 
-  /** Every lock of the repository; unreadable lock objects are skipped. */
+  /** The largest lock object read: kbackup writes some 250 bytes. */
+  static final int MAX_LOCK_BYTES = 64 << 10;
+
+  /**
+   * Every lock of the repository. A lock object that cannot be read (removed while listing) is
+   * skipped; one that is not a lock kbackup wrote is damage (exit 13): it may be a holder, so no
+   * command goes on past it.
+   */
   public static List<LockInfo> list(Storage storage) throws IOException {
     List<LockInfo> locks = new ArrayList<>();
     for (ObjectInfo o : storage.list(PREFIX)) {
       try {
-        locks.add(Json.read(storage.readAll(o.key()), LockInfo.class, o.key()));
-      } catch (RuntimeException | IOException e) {
-        // a lock removed while listing, or half-written by a dying process: not a holder
+        locks.add(read(storage, o.key()));
+      } catch (IOException e) {
+        // removed while listing, or out of reach for a moment: not a holder
         log.debug("skipping lock {}: {}", o.key(), e.toString());
       }
     }
     return locks;
+  }
+
+  /** The lock object of that key, checked; damage when it is not a lock kbackup wrote. */
+  static LockInfo read(Storage storage, String key) throws IOException {
+    LockInfo lock;
+    try {
+      lock = Documents.read(storage, key, MAX_LOCK_BYTES, "a lock", LockInfo.class);
+    } catch (CorruptDataException e) {
+      throw damaged(e.getMessage());
+    }
+    // removing a lock deletes locks/ID.json: its id must name this object
+    String name =
+        key.endsWith(".json")
+            ? key.substring(PREFIX.length(), key.length() - ".json".length())
+            : null;
+    String problem = lock.problem(name);
+    if (problem != null) {
+      throw damaged(Untrusted.text(key) + ": not a lock kbackup wrote: " + problem);
+    }
+    return lock;
+  }
+
+  private static CorruptDataException damaged(String message) {
+    return new CorruptDataException(
+        message,
+        "if no kbackup command runs on this repository, remove every lock with `kbackup unlock"
+            + " --remove-all`");
+  }
+
+  /**
+   * Deletes every lock object that is not a lock kbackup wrote, for {@code unlock --remove-all};
+   * returns their keys.
+   */
+  public static List<String> removeDamaged(Storage storage) throws IOException {
+    List<String> removed = new ArrayList<>();
+    for (ObjectInfo o : storage.list(PREFIX)) {
+      try {
+        read(storage, o.key());
+      } catch (CorruptDataException e) {
+        storage.delete(o.key());
+        removed.add(o.key());
+      } catch (IOException e) {
+        // gone already, or out of reach: list() decides
+      }
+    }
+    return removed;
   }
 
   /** Locks whose holders still run (as far as can be told). */
@@ -193,7 +249,7 @@ public final class RepositoryLock implements AutoCloseable {
       return null;
     }
     try {
-      return Json.read(storage.readAll(key), LockInfo.class, key);
+      return read(storage, key);
     } catch (RuntimeException | IOException e) {
       return null; // removed meanwhile, or replaced by something that is no lock
     }
