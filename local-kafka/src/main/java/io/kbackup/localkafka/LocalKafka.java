@@ -279,9 +279,6 @@ public final class LocalKafka implements AutoCloseable {
     config.put("share.coordinator.state.topic.replication.factor", "1");
     config.put("share.coordinator.state.topic.min.isr", "1");
     config.put("group.initial.rebalance.delay.ms", "0");
-    // a broker that restarts after a crash registers again only when its old session has ended
-    config.put("broker.heartbeat.interval.ms", "500");
-    config.put("broker.session.timeout.ms", "3000");
     config.put("log.segment.delete.delay.ms", "1000");
     config.put("log.flush.offset.checkpoint.interval.ms", "1000");
     config.put("auto.create.topics.enable", "false");
