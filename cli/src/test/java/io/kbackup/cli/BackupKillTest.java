@@ -24,6 +24,7 @@ import io.kbackup.segment.SegmentReader;
 import io.kbackup.segment.SegmentSettings;
 import io.kbackup.storage.FileSystemStorage;
 import io.kbackup.storage.ObjectInfo;
+import io.kbackup.storage.ServerProcess;
 import io.kbackup.verify.Verifier;
 import io.kbackup.verify.VerifyOptions;
 import io.kbackup.verify.VerifyReport;
@@ -36,6 +37,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -47,42 +49,40 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Backup processes killed with SIGKILL at random points, round after round: no half snapshot ever
- * shows, verify at level 2 finds every snapshot sound, every snapshot holds exactly the records it
- * claims, and the next backup continues after the segments the killed one had stored instead of
- * reading them again.
+ * shows, no committed snapshot goes, verify at level 2 finds every snapshot sound, every snapshot
+ * holds exactly the records it claims, and the next backup continues after the segments the killed
+ * one had stored instead of reading them again.
  *
- * <p>{@code -Dkbackup.killPoints=N} sets the number of kills (50 by default), {@code
- * -Dkbackup.killSeed=S} repeats a run.
+ * <p>{@code -Dkbackup.killPoints=N} sets the number of kills (8 by default; {@code soak/run} runs
+ * 1000), {@code -Dkbackup.killSeed=S} repeats a run. Every {@value #EPOCH} rounds the test starts
+ * over with a new topic and a new repository, so that a round costs the same at the thousandth kill
+ * as at the first.
  */
 class BackupKillTest {
 
-  static final String TOPIC = "kill-seq";
   static final int PARTITIONS = 2;
-  static final int PER_ROUND = 3_000;
+  static final int PER_ROUND = 1_000;
+  static final int EPOCH = 25;
 
   final long[] next = new long[PARTITIONS];
+  String topic;
 
   @Test
   void backupsKilledAtRandomPointsNeverLeaveALyingRepository(@TempDir Path dir) throws Exception {
-    int points = Integer.getInteger("kbackup.killPoints", 50);
-    long seed = Long.getLong("kbackup.killSeed", System.nanoTime());
-    System.out.println("BackupKillTest: " + points + " kills, -Dkbackup.killSeed=" + seed);
-    Random random = new Random(seed);
+    KillTally tally = KillTally.start("backup", 8);
+    tally.run(() -> run(tally, dir));
+  }
+
+  private void run(KillTally tally, Path dir) throws Exception {
+    Random random = tally.random;
     try (LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"))) {
       String b = kafka.bootstrapServers();
-      try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", b))) {
-        admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1))).all().get();
-      }
-      Path repoDir = dir.resolve("repo");
-      Repository repo =
-          Repository.init(
-              new FileSystemStorage(repoDir),
-              new SegmentSettings(Codec.ZSTD, 1, 32 << 10, 128 << 10));
+      Repository repo = newEpoch(b, dir, 0);
 
       // a first backup, run to its end, shows when a backup does its work
       produce(b);
       Instant start = Instant.now();
-      Process first = startBackup(repoDir, b, dir.resolve("first.log"));
+      Process first = startBackup(repo, b, dir.resolve("first.log"));
       Duration firstStored = null;
       while (first.isAlive()) {
         if (firstStored == null && !progress(repo).isEmpty()) {
@@ -93,37 +93,52 @@ class BackupKillTest {
       Duration whole = Duration.between(start, Instant.now());
       assertThat(first.exitValue()).isZero();
       assertThat(firstStored).as("the backup recorded its progress").isNotNull();
-      long from = Math.max(0, firstStored.toMillis() - 300);
-      long to = whole.toMillis() + 100;
+      long storing = Math.max(50, whole.toMillis() - firstStored.toMillis());
 
       int resumedRounds = 0;
-      for (int round = 1; round <= points; round++) {
-        String context = "round " + round + ", seed " + seed;
+      int killedWhileStoring = 0;
+      for (int round = 1; round <= tally.points; round++) {
+        String context = tally.at(round);
+        if (round > 1 && (round - 1) % EPOCH == 0) {
+          checkEpoch(repo, b, tally, context);
+          repo = newEpoch(b, dir, (round - 1) / EPOCH);
+          produce(b);
+          new Backup(repo, KafkaConnection.of(b), options()).run();
+        }
         produce(b);
-        int before = repo.snapshots().size();
+        List<String> before = ids(repo);
         SnapshotManifest last = repo.latestSnapshot().orElseThrow();
-        Process killed = startBackup(repoDir, b, dir.resolve("round.log"));
-        Thread.sleep(from + (long) (random.nextDouble() * (to - from)));
+        Process killed = startBackup(repo, b, dir.resolve("round.log"));
+        // one kill in four at any time of the run, from start-up to after the commit; the others
+        // while the backup stores segments, where a kill leaves the most behind
+        if (random.nextInt(4) == 0) {
+          Thread.sleep((long) (random.nextDouble() * (whole.toMillis() + 100)));
+        } else {
+          while (killed.isAlive() && progress(repo).isEmpty()) {
+            Thread.sleep(2);
+          }
+          killedWhileStoring++;
+          Thread.sleep((long) (random.nextDouble() * storing * 0.9));
+        }
         killed.destroyForcibly();
         assertThat(killed.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        boolean committed = repo.snapshots().size() > before;
-        assertThat(repo.snapshots().size()).as(context).isEqualTo(committed ? before + 1 : before);
+        List<String> after = ids(repo);
+        tally.kept(before, after, context);
+        boolean committed = after.size() > before.size();
+        assertThat(after.size())
+            .as(context)
+            .isEqualTo(committed ? before.size() + 1 : before.size());
         if (committed) {
           SnapshotManifest s = repo.latestSnapshot().orElseThrow();
-          assertExact(repo, s, context);
+          assertExact(repo, s, tally, context);
           last = s;
         }
         List<SegmentInfo> stored = committed ? List.of() : storedByTheKilledBackup(repo);
         VerifyReport verified = new Verifier(repo.storage()).run(new VerifyOptions(null, 2, null));
-        assertThat(verified.problems()).as(context).isEmpty();
-        assertThat(verified.snapshots()).hasSize(repo.snapshots().size());
+        tally.sound(verified, context);
+        assertThat(verified.snapshots()).hasSize(after.size());
 
-        BackupResult result =
-            new Backup(
-                    repo,
-                    KafkaConnection.of(b),
-                    new BackupOptions(TopicSelector.of(TOPIC, null), false))
-                .run();
+        BackupResult result = new Backup(repo, KafkaConnection.of(b), options()).run();
         long newRecords = result.snapshot().recordCount() - last.recordCount();
         long resumedRecords = stored.stream().mapToLong(SegmentInfo::recordCount).sum();
         assertThat(result.segmentsResumed()).as(context).isEqualTo(stored.size());
@@ -131,51 +146,96 @@ class BackupKillTest {
         if (!stored.isEmpty()) {
           resumedRounds++;
         }
-        assertExact(repo, result.snapshot(), context);
+        assertExact(repo, result.snapshot(), tally, context);
         assertThat(progress(repo)).as(context).isEmpty();
-        assertThat(result.snapshot().recordCount()).isEqualTo(next[0] + next[1]);
+        if (result.snapshot().recordCount() != next[0] + next[1]) {
+          tally.loss(context + ": the snapshot holds " + result.snapshot().recordCount());
+        }
+        tally.pointDone();
       }
-      System.out.println("BackupKillTest: " + resumedRounds + " rounds continued a killed backup");
-      assertThat(resumedRounds).as("kills that left stored segments").isGreaterThanOrEqualTo(3);
+      checkEpoch(repo, b, tally, "the end, seed " + tally.seed);
+      System.out.println(
+          "BackupKillTest: "
+              + resumedRounds
+              + " rounds continued a killed backup, "
+              + killedWhileStoring
+              + " kills were aimed at a backup storing segments");
+      assertThat(resumedRounds)
+          .as("kills that left stored segments")
+          .isGreaterThanOrEqualTo(Math.min(3, killedWhileStoring / 2));
+    }
+  }
 
-      // every snapshot's objects are still all there, and an early one restores exactly
-      List<SnapshotManifest> all = repo.snapshots();
-      for (SnapshotManifest s : all) {
-        for (var t : s.topics()) {
-          for (PartitionSnapshot p : t.partitions()) {
-            for (SegmentInfo seg : p.segments()) {
-              assertThat(repo.storage().stat(seg.key()).map(ObjectInfo::size))
-                  .as(s.id() + " " + seg.key())
-                  .contains(seg.size());
+  /** A new topic and a new repository, the old ones deleted. */
+  private Repository newEpoch(String bootstrap, Path dir, int epoch) throws Exception {
+    try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+      if (topic != null) {
+        admin.deleteTopics(List.of(topic, topic + "-restored")).all().get();
+        ServerProcess.deleteTree(dir.resolve("repo-" + (epoch - 1)));
+      }
+      topic = "kill-seq-" + epoch;
+      admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
+    }
+    Arrays.fill(next, 0);
+    return Repository.init(
+        new FileSystemStorage(dir.resolve("repo-" + epoch)),
+        new SegmentSettings(Codec.ZSTD, 1, 16 << 10, 64 << 10));
+  }
+
+  /**
+   * Every snapshot's objects are still all there, and an early snapshot restores exactly: what
+   * rounds of kills leave behind also holds for the snapshots before the last.
+   */
+  private void checkEpoch(Repository repo, String b, KillTally tally, String context)
+      throws Exception {
+    List<SnapshotManifest> all = repo.snapshots();
+    for (SnapshotManifest s : all) {
+      for (var t : s.topics()) {
+        for (PartitionSnapshot p : t.partitions()) {
+          for (SegmentInfo seg : p.segments()) {
+            if (!repo.storage()
+                .stat(seg.key())
+                .map(ObjectInfo::size)
+                .equals(Optional.of(seg.size()))) {
+              tally.lostSnapshot(context + ": " + s.id() + " lacks " + seg.key());
             }
           }
         }
       }
-      SnapshotManifest early = all.get(all.size() / 3);
-      new Restore(
-              repo,
-              KafkaConnection.of(b),
-              RestoreOptions.builder()
-                  .snapshot(early.id())
-                  .topicMap(TopicMap.parse(TOPIC + "=" + TOPIC + "-restored"))
-                  .dataOnly(true)
-                  .build())
-          .run();
-      List<TopicContents.Entry> restored = TopicContents.read(b, TOPIC + "-restored");
-      assertThat(restored).hasSize((int) early.recordCount());
-      for (TopicContents.Entry e : restored) {
-        assertThat(e.value())
-            .isEqualTo(
-                Arrays.toString(
-                    payload(e.partition(), e.offset()).getBytes(StandardCharsets.UTF_8)));
-      }
+    }
+    SnapshotManifest early = all.get(all.size() / 3);
+    new Restore(
+            repo,
+            KafkaConnection.of(b),
+            RestoreOptions.builder()
+                .snapshot(early.id())
+                .topicMap(TopicMap.parse(topic + "=" + topic + "-restored"))
+                .dataOnly(true)
+                .build())
+        .run();
+    List<TopicContents.Entry> restored = TopicContents.read(b, topic + "-restored");
+    assertThat(restored).as(context).hasSize((int) early.recordCount());
+    for (TopicContents.Entry e : restored) {
+      assertThat(e.value())
+          .as(context)
+          .isEqualTo(
+              Arrays.toString(payload(e.partition(), e.offset()).getBytes(StandardCharsets.UTF_8)));
     }
   }
 
+  private BackupOptions options() {
+    return new BackupOptions(TopicSelector.of(topic, null), false);
+  }
+
+  private static List<String> ids(Repository repo) throws Exception {
+    return repo.snapshots().stream().map(SnapshotManifest::id).toList();
+  }
+
   /** Each partition holds exactly the records 0 to its end offset, with their values. */
-  private static void assertExact(Repository repo, SnapshotManifest s, String context)
-      throws Exception {
+  private static void assertExact(
+      Repository repo, SnapshotManifest s, KillTally tally, String context) throws Exception {
     for (PartitionSnapshot p : s.topics().get(0).partitions()) {
+      String where = context + ", " + s.id() + " partition " + p.partition();
       long expected = p.startOffset();
       for (SegmentInfo segment : p.segments()) {
         try (SegmentReader reader = SegmentReader.open(repo.storage(), segment, p.startOffset())) {
@@ -184,18 +244,23 @@ class BackupKillTest {
               if (r.offset() < p.startOffset() || r.offset() >= p.endOffset()) {
                 continue;
               }
-              assertThat(r.offset()).as(context + " " + s.id()).isEqualTo(expected);
-              assertThat(new String(r.value(), StandardCharsets.UTF_8))
-                  .isEqualTo(payload(p.partition(), r.offset()));
+              if (r.offset() < expected) {
+                tally.duplicate(where + ": offset " + r.offset() + " again");
+              } else if (r.offset() > expected) {
+                tally.loss(where + ": offsets " + expected + " to " + (r.offset() - 1) + " lack");
+              } else if (!new String(r.value(), StandardCharsets.UTF_8)
+                  .equals(payload(p.partition(), r.offset()))) {
+                tally.loss(where + ": offset " + r.offset() + " holds another value");
+              }
               expected++;
             }
           }
         }
       }
-      assertThat(expected)
-          .as(context + " " + s.id() + " partition " + p.partition())
-          .isEqualTo(p.endOffset());
-      assertThat(p.recordCount()).isEqualTo(p.endOffset() - p.startOffset());
+      if (expected != p.endOffset()) {
+        tally.loss(where + ": ends at " + expected + ", not " + p.endOffset());
+      }
+      assertThat(p.recordCount()).as(where).isEqualTo(p.endOffset() - p.startOffset());
     }
   }
 
@@ -225,7 +290,7 @@ class BackupKillTest {
           long offset = next[part]++;
           producer.send(
               new ProducerRecord<>(
-                  TOPIC,
+                  topic,
                   part,
                   ("k" + offset).getBytes(StandardCharsets.UTF_8),
                   payload(part, offset).getBytes(StandardCharsets.UTF_8)));
@@ -242,8 +307,15 @@ class BackupKillTest {
     return partition + "-" + offset + "-" + Base64.getEncoder().encodeToString(noise);
   }
 
-  private static Process startBackup(Path repo, String bootstrap, Path log) throws Exception {
+  private Process startBackup(Repository repo, String bootstrap, Path log) throws Exception {
     return CliRunner.start(
-        log, "backup", "--repo", repo.toString(), "-b", bootstrap, "--topics", TOPIC);
+        log,
+        "backup",
+        "--repo",
+        ((FileSystemStorage) repo.storage()).root().toString(),
+        "-b",
+        bootstrap,
+        "--topics",
+        topic);
   }
 }
