@@ -10,21 +10,13 @@ import io.kbackup.kafka.TopicSelector;
 import io.kbackup.localkafka.LocalKafka;
 import io.kbackup.localkafka.TopicContents;
 import io.kbackup.repository.Json;
-import io.kbackup.repository.PartitionSnapshot;
 import io.kbackup.repository.Repository;
 import io.kbackup.repository.SnapshotManifest;
 import io.kbackup.restore.Restore;
 import io.kbackup.restore.RestoreOptions;
 import io.kbackup.restore.TopicMap;
-import io.kbackup.segment.BackupRecord;
-import io.kbackup.segment.Codec;
-import io.kbackup.segment.RecordBatch;
 import io.kbackup.segment.SegmentInfo;
-import io.kbackup.segment.SegmentReader;
-import io.kbackup.segment.SegmentSettings;
-import io.kbackup.storage.FileSystemStorage;
 import io.kbackup.storage.ObjectInfo;
-import io.kbackup.storage.ServerProcess;
 import io.kbackup.verify.Verifier;
 import io.kbackup.verify.VerifyOptions;
 import io.kbackup.verify.VerifyReport;
@@ -34,16 +26,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,18 +39,12 @@ import org.junit.jupiter.api.io.TempDir;
  * one had stored instead of reading them again.
  *
  * <p>{@code -Dkbackup.killPoints=N} sets the number of kills (8 by default; {@code soak/run} runs
- * 1000), {@code -Dkbackup.killSeed=S} repeats a run. Every {@value #EPOCH} rounds the test starts
- * over with a new topic and a new repository, so that a round costs the same at the thousandth kill
- * as at the first.
+ * 1000), {@code -Dkbackup.killSeed=S} repeats a run. The topic and the repository are new every
+ * {@value KillEpoch#ROUNDS} rounds.
  */
 class BackupKillTest {
 
-  static final int PARTITIONS = 2;
   static final int PER_ROUND = 1_000;
-  static final int EPOCH = 25;
-
-  final long[] next = new long[PARTITIONS];
-  String topic;
 
   @Test
   void backupsKilledAtRandomPointsNeverLeaveALyingRepository(@TempDir Path dir) throws Exception {
@@ -77,15 +56,15 @@ class BackupKillTest {
     Random random = tally.random;
     try (LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"))) {
       String b = kafka.bootstrapServers();
-      Repository repo = newEpoch(b, dir, 0);
+      KillEpoch epoch = KillEpoch.next(b, dir, "kill-seq", null);
 
       // a first backup, run to its end, shows when a backup does its work
-      produce(b);
+      epoch.topic().produce(b, PER_ROUND);
       Instant start = Instant.now();
-      Process first = startBackup(repo, b, dir.resolve("first.log"));
+      Process first = startBackup(epoch, b, dir.resolve("first.log"));
       Duration firstStored = null;
       while (first.isAlive()) {
-        if (firstStored == null && !progress(repo).isEmpty()) {
+        if (firstStored == null && !progress(epoch.repo()).isEmpty()) {
           firstStored = Duration.between(start, Instant.now());
         }
         Thread.sleep(2);
@@ -99,16 +78,18 @@ class BackupKillTest {
       int killedWhileStoring = 0;
       for (int round = 1; round <= tally.points; round++) {
         String context = tally.at(round);
-        if (round > 1 && (round - 1) % EPOCH == 0) {
-          checkEpoch(repo, b, tally, context);
-          repo = newEpoch(b, dir, (round - 1) / EPOCH);
-          produce(b);
-          new Backup(repo, KafkaConnection.of(b), options()).run();
+        if (KillEpoch.begins(round)) {
+          checkEpoch(epoch, b, tally, context);
+          epoch = KillEpoch.next(b, dir, "kill-seq", epoch);
+          epoch.topic().produce(b, PER_ROUND);
+          new Backup(epoch.repo(), KafkaConnection.of(b), options(epoch)).run();
         }
-        produce(b);
+        Repository repo = epoch.repo();
+        SequenceTopic topic = epoch.topic();
+        topic.produce(b, PER_ROUND);
         List<String> before = ids(repo);
         SnapshotManifest last = repo.latestSnapshot().orElseThrow();
-        Process killed = startBackup(repo, b, dir.resolve("round.log"));
+        Process killed = startBackup(epoch, b, dir.resolve("round.log"));
         // one kill in four at any time of the run, from start-up to after the commit; the others
         // while the backup stores segments, where a kill leaves the most behind
         if (random.nextInt(4) == 0) {
@@ -130,7 +111,7 @@ class BackupKillTest {
             .isEqualTo(committed ? before.size() + 1 : before.size());
         if (committed) {
           SnapshotManifest s = repo.latestSnapshot().orElseThrow();
-          assertExact(repo, s, tally, context);
+          topic.assertExact(repo, s, tally, context);
           last = s;
         }
         List<SegmentInfo> stored = committed ? List.of() : storedByTheKilledBackup(repo);
@@ -138,7 +119,7 @@ class BackupKillTest {
         tally.sound(verified, context);
         assertThat(verified.snapshots()).hasSize(after.size());
 
-        BackupResult result = new Backup(repo, KafkaConnection.of(b), options()).run();
+        BackupResult result = new Backup(repo, KafkaConnection.of(b), options(epoch)).run();
         long newRecords = result.snapshot().recordCount() - last.recordCount();
         long resumedRecords = stored.stream().mapToLong(SegmentInfo::recordCount).sum();
         assertThat(result.segmentsResumed()).as(context).isEqualTo(stored.size());
@@ -146,14 +127,14 @@ class BackupKillTest {
         if (!stored.isEmpty()) {
           resumedRounds++;
         }
-        assertExact(repo, result.snapshot(), tally, context);
+        topic.assertExact(repo, result.snapshot(), tally, context);
         assertThat(progress(repo)).as(context).isEmpty();
-        if (result.snapshot().recordCount() != next[0] + next[1]) {
+        if (result.snapshot().recordCount() != topic.records()) {
           tally.loss(context + ": the snapshot holds " + result.snapshot().recordCount());
         }
         tally.pointDone();
       }
-      checkEpoch(repo, b, tally, "the end, seed " + tally.seed);
+      checkEpoch(epoch, b, tally, "the end, seed " + tally.seed);
       System.out.println(
           "BackupKillTest: "
               + resumedRounds
@@ -166,46 +147,20 @@ class BackupKillTest {
     }
   }
 
-  /** A new topic and a new repository, the old ones deleted. */
-  private Repository newEpoch(String bootstrap, Path dir, int epoch) throws Exception {
-    try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
-      if (topic != null) {
-        admin.deleteTopics(List.of(topic, topic + "-restored")).all().get();
-        ServerProcess.deleteTree(dir.resolve("repo-" + (epoch - 1)));
-      }
-      topic = "kill-seq-" + epoch;
-      admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
-    }
-    Arrays.fill(next, 0);
-    return Repository.init(
-        new FileSystemStorage(dir.resolve("repo-" + epoch)),
-        new SegmentSettings(Codec.ZSTD, 1, 16 << 10, 64 << 10));
-  }
-
   /**
    * Every snapshot's objects are still all there, and an early snapshot restores exactly: what
    * rounds of kills leave behind also holds for the snapshots before the last.
    */
-  private void checkEpoch(Repository repo, String b, KillTally tally, String context)
+  private static void checkEpoch(KillEpoch epoch, String b, KillTally tally, String context)
       throws Exception {
-    List<SnapshotManifest> all = repo.snapshots();
+    List<SnapshotManifest> all = epoch.repo().snapshots();
     for (SnapshotManifest s : all) {
-      for (var t : s.topics()) {
-        for (PartitionSnapshot p : t.partitions()) {
-          for (SegmentInfo seg : p.segments()) {
-            if (!repo.storage()
-                .stat(seg.key())
-                .map(ObjectInfo::size)
-                .equals(Optional.of(seg.size()))) {
-              tally.lostSnapshot(context + ": " + s.id() + " lacks " + seg.key());
-            }
-          }
-        }
-      }
+      SequenceTopic.assertComplete(epoch.repo(), s, tally, context);
     }
+    String topic = epoch.topic().name;
     SnapshotManifest early = all.get(all.size() / 3);
     new Restore(
-            repo,
+            epoch.repo(),
             KafkaConnection.of(b),
             RestoreOptions.builder()
                 .snapshot(early.id())
@@ -219,52 +174,21 @@ class BackupKillTest {
       assertThat(e.value())
           .as(context)
           .isEqualTo(
-              Arrays.toString(payload(e.partition(), e.offset()).getBytes(StandardCharsets.UTF_8)));
+              Arrays.toString(
+                  SequenceTopic.payload(e.partition(), e.offset())
+                      .getBytes(StandardCharsets.UTF_8)));
     }
   }
 
-  private BackupOptions options() {
-    return new BackupOptions(TopicSelector.of(topic, null), false);
+  private static BackupOptions options(KillEpoch epoch) {
+    return new BackupOptions(TopicSelector.of(epoch.topic().name, null), false);
   }
 
-  private static List<String> ids(Repository repo) throws Exception {
+  static List<String> ids(Repository repo) throws Exception {
     return repo.snapshots().stream().map(SnapshotManifest::id).toList();
   }
 
-  /** Each partition holds exactly the records 0 to its end offset, with their values. */
-  private static void assertExact(
-      Repository repo, SnapshotManifest s, KillTally tally, String context) throws Exception {
-    for (PartitionSnapshot p : s.topics().get(0).partitions()) {
-      String where = context + ", " + s.id() + " partition " + p.partition();
-      long expected = p.startOffset();
-      for (SegmentInfo segment : p.segments()) {
-        try (SegmentReader reader = SegmentReader.open(repo.storage(), segment, p.startOffset())) {
-          for (RecordBatch batch = reader.next(); batch != null; batch = reader.next()) {
-            for (BackupRecord r : batch.records()) {
-              if (r.offset() < p.startOffset() || r.offset() >= p.endOffset()) {
-                continue;
-              }
-              if (r.offset() < expected) {
-                tally.duplicate(where + ": offset " + r.offset() + " again");
-              } else if (r.offset() > expected) {
-                tally.loss(where + ": offsets " + expected + " to " + (r.offset() - 1) + " lack");
-              } else if (!new String(r.value(), StandardCharsets.UTF_8)
-                  .equals(payload(p.partition(), r.offset()))) {
-                tally.loss(where + ": offset " + r.offset() + " holds another value");
-              }
-              expected++;
-            }
-          }
-        }
-      }
-      if (expected != p.endOffset()) {
-        tally.loss(where + ": ends at " + expected + ", not " + p.endOffset());
-      }
-      assertThat(p.recordCount()).as(where).isEqualTo(p.endOffset() - p.startOffset());
-    }
-  }
-
-  private static List<ObjectInfo> progress(Repository repo) throws Exception {
+  static List<ObjectInfo> progress(Repository repo) throws Exception {
     return repo.storage().list("progress/");
   }
 
@@ -282,40 +206,15 @@ class BackupKillTest {
     return segments;
   }
 
-  private void produce(String bootstrap) throws Exception {
-    try (KafkaProducer<byte[], byte[]> producer =
-        TestTopics.producer(bootstrap, "linger.ms", "10")) {
-      for (int part = 0; part < PARTITIONS; part++) {
-        for (int i = 0; i < PER_ROUND; i++) {
-          long offset = next[part]++;
-          producer.send(
-              new ProducerRecord<>(
-                  topic,
-                  part,
-                  ("k" + offset).getBytes(StandardCharsets.UTF_8),
-                  payload(part, offset).getBytes(StandardCharsets.UTF_8)));
-        }
-      }
-      producer.flush();
-    }
-  }
-
-  /** A value that compresses little, so that a round fills several segments. */
-  static String payload(int partition, long offset) {
-    byte[] noise = new byte[300];
-    new Random(partition * 1_000_003L + offset).nextBytes(noise);
-    return partition + "-" + offset + "-" + Base64.getEncoder().encodeToString(noise);
-  }
-
-  private Process startBackup(Repository repo, String bootstrap, Path log) throws Exception {
+  static Process startBackup(KillEpoch epoch, String bootstrap, Path log) throws Exception {
     return CliRunner.start(
         log,
         "backup",
         "--repo",
-        ((FileSystemStorage) repo.storage()).root().toString(),
+        epoch.dir().toString(),
         "-b",
         bootstrap,
         "--topics",
-        topic);
+        epoch.topic().name);
   }
 }

@@ -1,6 +1,12 @@
 package io.kbackup.cli;
 
 import io.kbackup.verify.VerifyReport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Random;
 import java.util.TreeSet;
@@ -13,6 +19,9 @@ import java.util.TreeSet;
  *
  * <pre>kill summary: kind=backup points=1000/1000 seed=42 invalid-repositories=0
  * lost-committed-snapshots=0 duplicates=0 losses=0 result=PASS</pre>
+ *
+ * <p>With {@code -Dkbackup.killProgress=FILE} each point done and the summary are also appended to
+ * that file as they happen, so that a soak that is still running can be read.
  */
 final class KillTally {
 
@@ -51,6 +60,23 @@ final class KillTally {
 
   void pointDone() {
     done++;
+    progress("point " + done + "/" + points + " passed");
+  }
+
+  private static void progress(String line) {
+    String file = System.getProperty("kbackup.killProgress");
+    if (file == null) {
+      return;
+    }
+    try {
+      Files.writeString(
+          Path.of(file),
+          Instant.now() + " " + line + System.lineSeparator(),
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Verify found no problem in the repository. */
@@ -139,6 +165,10 @@ final class KillTally {
       throw e;
     } finally {
       System.out.println(summary(error));
+      progress(summary(error));
+      if (error != null) {
+        progress("ended by: " + error);
+      }
     }
   }
 }
