@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * holds exactly the records it claims, and the next backup continues after the segments the killed
  * one had stored instead of reading them again.
  *
- * <p>{@code -Dkbackup.killPoints=N} sets the number of kills (8 by default; {@code soak/run} runs
+ * <p>{@code -Dkbackup.killPoints=N} sets the number of kills (6 by default; {@code soak/run} runs
  * 1000), {@code -Dkbackup.killSeed=S} repeats a run. The topic and the repository are new every
  * {@value KillEpoch#ROUNDS} rounds.
  */
@@ -48,7 +48,7 @@ class BackupKillTest {
 
   @Test
   void backupsKilledAtRandomPointsNeverLeaveALyingRepository(@TempDir Path dir) throws Exception {
-    KillTally tally = KillTally.start("backup", 8);
+    KillTally tally = KillTally.start("backup", 6);
     tally.run(() -> run(tally, dir));
   }
 

@@ -62,8 +62,15 @@ final class CliRunner {
    * costs.
    */
   static Process start(java.nio.file.Path log, String... args) throws java.io.IOException {
+    return start(log, List.of(), args);
+  }
+
+  /** As {@link #start(java.nio.file.Path, String...)}, with system properties for the child. */
+  static Process start(java.nio.file.Path log, List<String> properties, String... args)
+      throws java.io.IOException {
     java.util.List<String> command = new java.util.ArrayList<>();
     command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(properties);
     command.add("-Xmx256m");
     command.add("-XX:TieredStopAtLevel=1");
     command.add("-XX:+UseSerialGC");

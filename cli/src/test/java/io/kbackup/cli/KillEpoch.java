@@ -20,6 +20,8 @@ import org.apache.kafka.clients.admin.Admin;
 record KillEpoch(SequenceTopic topic, Repository repo, Path dir) {
 
   static final int ROUNDS = 25;
+  static final SegmentSettings SMALL_SEGMENTS =
+      new SegmentSettings(Codec.ZSTD, 1, 16 << 10, 64 << 10);
 
   /** Whether the round (from 1) begins a new epoch. */
   static boolean begins(int round) {
@@ -34,7 +36,8 @@ record KillEpoch(SequenceTopic topic, Repository repo, Path dir) {
       try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
         List<String> topics =
             admin.listTopics().names().get().stream()
-                .filter(t -> t.startsWith(previous.topic.name))
+                .filter(
+                    t -> t.equals(previous.topic.name) || t.startsWith(previous.topic.name + "-"))
                 .toList();
         admin.deleteTopics(topics).all().get();
       }
@@ -44,9 +47,7 @@ record KillEpoch(SequenceTopic topic, Repository repo, Path dir) {
     SequenceTopic topic = new SequenceTopic(name + "-" + index, 2);
     topic.create(bootstrap);
     Path dir = parent.resolve("repo-" + index);
-    Repository repo =
-        Repository.init(
-            new FileSystemStorage(dir), new SegmentSettings(Codec.ZSTD, 1, 16 << 10, 64 << 10));
+    Repository repo = Repository.init(new FileSystemStorage(dir), SMALL_SEGMENTS);
     return new KillEpoch(topic, repo, dir);
   }
 }

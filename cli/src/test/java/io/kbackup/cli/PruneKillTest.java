@@ -7,7 +7,7 @@ import io.kbackup.backup.BackupOptions;
 import io.kbackup.backup.BackupResult;
 import io.kbackup.kafka.KafkaConnection;
 import io.kbackup.kafka.TopicSelector;
-import io.kbackup.localkafka.LocalKafka;
+import io.kbackup.localkafka.SharedKafka;
 import io.kbackup.repository.Repository;
 import io.kbackup.repository.SnapshotManifest;
 import io.kbackup.verify.Verifier;
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * policy keeps is still there, every snapshot left is complete and holds exactly its records, and
  * the next backup ends with a snapshot of every record.
  *
- * <p>{@code -Dkbackup.killPoints=N} sets the number of rounds (4 by default; {@code soak/run} runs
+ * <p>{@code -Dkbackup.killPoints=N} sets the number of rounds (3 by default; {@code soak/run} runs
  * 300), {@code -Dkbackup.killSeed=S} repeats a run. The topic and the repository are new every
  * {@value KillEpoch#ROUNDS} rounds.
  */
@@ -45,104 +45,102 @@ class PruneKillTest {
   @Test
   void pruneAndBackupsKilledAtRandomPointsNeverLoseAKeptSnapshot(@TempDir Path dir)
       throws Exception {
-    KillTally tally = KillTally.start("prune", 4);
+    KillTally tally = KillTally.start("prune", 3);
     tally.run(() -> run(tally, dir));
   }
 
   private void run(KillTally tally, Path dir) throws Exception {
     Random random = tally.random;
-    try (LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"))) {
-      String b = kafka.bootstrapServers();
-      KillEpoch epoch = KillEpoch.next(b, dir, "prune-seq", null);
-      epoch.topic().produce(b, PER_ROUND);
-      // how long each command runs to its end, so that kills fall within the runs
-      long backupMillis = timed(BackupKillTest.startBackup(epoch, b, dir.resolve("first.log")));
-      long pruneMillis = timed(startPrune(epoch, true, dir.resolve("first-prune.log")));
-      int[] plays = new int[3];
-      for (int round = 1; round <= tally.points; round++) {
-        String context = tally.at(round);
-        if (KillEpoch.begins(round)) {
-          epoch = KillEpoch.next(b, dir, "prune-seq", epoch);
-          epoch.topic().produce(b, PER_ROUND);
-          new Backup(epoch.repo(), KafkaConnection.of(b), options(epoch)).run();
-        }
-        Repository repo = epoch.repo();
+    String b = SharedKafka.primary().bootstrapServers();
+    KillEpoch epoch = KillEpoch.next(b, dir, "prune-seq", null);
+    epoch.topic().produce(b, PER_ROUND);
+    // how long each command runs to its end, so that kills fall within the runs
+    long backupMillis = timed(BackupKillTest.startBackup(epoch, b, dir.resolve("first.log")));
+    long pruneMillis = timed(startPrune(epoch, true, dir.resolve("first-prune.log")));
+    int[] plays = new int[3];
+    for (int round = 1; round <= tally.points; round++) {
+      String context = tally.at(round);
+      if (KillEpoch.begins(round)) {
+        epoch = KillEpoch.next(b, dir, "prune-seq", epoch);
         epoch.topic().produce(b, PER_ROUND);
-        List<String> before = BackupKillTest.ids(repo);
-        boolean forget = random.nextBoolean();
-        Path backupLog = dir.resolve("backup.log");
-        Path pruneLog = dir.resolve("prune.log");
-        Files.deleteIfExists(backupLog);
-        Files.deleteIfExists(pruneLog);
-        Process backup;
-        Process prune;
-        int play = random.nextInt(3);
-        plays[play]++;
-        if (play == 0) {
-          // a prune started while a backup runs; the prune, or both, killed
-          backup = BackupKillTest.startBackup(epoch, b, backupLog);
-          pause(random, backupMillis);
-          prune = startPrune(epoch, forget, pruneLog);
+        new Backup(epoch.repo(), KafkaConnection.of(b), options(epoch)).run();
+      }
+      Repository repo = epoch.repo();
+      epoch.topic().produce(b, PER_ROUND);
+      List<String> before = BackupKillTest.ids(repo);
+      boolean forget = random.nextBoolean();
+      Path backupLog = dir.resolve("backup.log");
+      Path pruneLog = dir.resolve("prune.log");
+      Files.deleteIfExists(backupLog);
+      Files.deleteIfExists(pruneLog);
+      Process backup;
+      Process prune;
+      int play = random.nextInt(3);
+      plays[play]++;
+      if (play == 0) {
+        // a prune started while a backup runs; the prune, or both, killed
+        backup = BackupKillTest.startBackup(epoch, b, backupLog);
+        pause(random, backupMillis);
+        prune = startPrune(epoch, forget, pruneLog);
+        pause(random, pruneMillis);
+        prune.destroyForcibly();
+        if (random.nextBoolean()) {
+          pause(random, backupMillis / 2);
+          backup.destroyForcibly();
+        }
+      } else if (play == 1) {
+        // a backup killed, then a prune of what it left, killed or not
+        backup = BackupKillTest.startBackup(epoch, b, backupLog);
+        pause(random, backupMillis);
+        backup.destroyForcibly();
+        assertThat(backup.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        prune = startPrune(epoch, forget, pruneLog);
+        if (random.nextInt(4) > 0) {
           pause(random, pruneMillis);
           prune.destroyForcibly();
-          if (random.nextBoolean()) {
-            pause(random, backupMillis / 2);
-            backup.destroyForcibly();
-          }
-        } else if (play == 1) {
-          // a backup killed, then a prune of what it left, killed or not
-          backup = BackupKillTest.startBackup(epoch, b, backupLog);
-          pause(random, backupMillis);
-          backup.destroyForcibly();
-          assertThat(backup.waitFor(30, TimeUnit.SECONDS)).isTrue();
-          prune = startPrune(epoch, forget, pruneLog);
-          if (random.nextInt(4) > 0) {
-            pause(random, pruneMillis);
-            prune.destroyForcibly();
-          }
-        } else {
-          // a backup started while a prune runs; the backup, or both, killed
-          prune = startPrune(epoch, forget, pruneLog);
-          pause(random, pruneMillis);
-          backup = BackupKillTest.startBackup(epoch, b, backupLog);
-          pause(random, backupMillis);
-          backup.destroyForcibly();
-          if (random.nextBoolean()) {
-            prune.destroyForcibly();
-          }
         }
-        assertEndedWell(backup, backupLog, context);
-        assertEndedWell(prune, pruneLog, context);
-
-        List<SnapshotManifest> after = repo.snapshots();
-        List<String> afterIds = after.stream().map(SnapshotManifest::id).toList();
-        List<String> all = new ArrayList<>(before);
-        afterIds.stream().filter(id -> !before.contains(id)).forEach(all::add);
-        // forget keeps the newest; a prune alone removes no snapshot
-        List<String> kept = forget ? all.subList(Math.max(0, all.size() - KEEP), all.size()) : all;
-        tally.kept(kept, afterIds, context);
-        for (SnapshotManifest s : after) {
-          SequenceTopic.assertComplete(repo, s, tally, context);
-          epoch.topic().assertExact(repo, s, tally, context);
+      } else {
+        // a backup started while a prune runs; the backup, or both, killed
+        prune = startPrune(epoch, forget, pruneLog);
+        pause(random, pruneMillis);
+        backup = BackupKillTest.startBackup(epoch, b, backupLog);
+        pause(random, backupMillis);
+        backup.destroyForcibly();
+        if (random.nextBoolean()) {
+          prune.destroyForcibly();
         }
-        tally.sound(new Verifier(repo.storage()).run(new VerifyOptions(null, 2, null)), context);
-
-        BackupResult result = new Backup(repo, KafkaConnection.of(b), options(epoch)).run();
-        epoch.topic().assertExact(repo, result.snapshot(), tally, context);
-        if (result.snapshot().recordCount() != epoch.topic().records()) {
-          tally.loss(context + ": the next snapshot holds " + result.snapshot().recordCount());
-        }
-        tally.pointDone();
       }
-      System.out.println(
-          "PruneKillTest: "
-              + plays[0]
-              + " prunes during a backup, "
-              + plays[1]
-              + " after a killed backup, "
-              + plays[2]
-              + " backups during a prune");
+      assertEndedWell(backup, backupLog, context);
+      assertEndedWell(prune, pruneLog, context);
+
+      List<SnapshotManifest> after = repo.snapshots();
+      List<String> afterIds = after.stream().map(SnapshotManifest::id).toList();
+      List<String> all = new ArrayList<>(before);
+      afterIds.stream().filter(id -> !before.contains(id)).forEach(all::add);
+      // forget keeps the newest; a prune alone removes no snapshot
+      List<String> kept = forget ? all.subList(Math.max(0, all.size() - KEEP), all.size()) : all;
+      tally.kept(kept, afterIds, context);
+      for (SnapshotManifest s : after) {
+        SequenceTopic.assertComplete(repo, s, tally, context);
+        epoch.topic().assertExact(repo, s, tally, context);
+      }
+      tally.sound(new Verifier(repo.storage()).run(new VerifyOptions(null, 2, null)), context);
+
+      BackupResult result = new Backup(repo, KafkaConnection.of(b), options(epoch)).run();
+      epoch.topic().assertExact(repo, result.snapshot(), tally, context);
+      if (result.snapshot().recordCount() != epoch.topic().records()) {
+        tally.loss(context + ": the next snapshot holds " + result.snapshot().recordCount());
+      }
+      tally.pointDone();
     }
+    System.out.println(
+        "PruneKillTest: "
+            + plays[0]
+            + " prunes during a backup, "
+            + plays[1]
+            + " after a killed backup, "
+            + plays[2]
+            + " backups during a prune");
   }
 
   /** Killed, or ended with 0, or with 11 because the other process held the repository. */

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * topic is killed one to three times, then resumed to its end, and the target holds each record of
  * the source exactly once, at its offset, with its key, value, headers and timestamp.
  *
- * <p>{@code -Dkbackup.killPoints=N} sets the number of points (2 by default; {@code soak/run} runs
+ * <p>{@code -Dkbackup.killPoints=N} sets the number of points (1 by default; {@code soak/run} runs
  * 300), {@code -Dkbackup.killSeed=S} repeats a run.
  */
 class RestoreKillTest {
@@ -36,7 +36,7 @@ class RestoreKillTest {
   @Test
   void restoresKilledAtRandomPointsDeliverEveryRecordExactlyOnce(@TempDir Path dir)
       throws Exception {
-    KillTally tally = KillTally.start("restore", 2);
+    KillTally tally = KillTally.start("restore", 1);
     // its own broker: restores killed mid-flight should not leave state other tests meet
     try (LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"))) {
       tally.run(() -> run(tally, kafka, dir));
