@@ -18,7 +18,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,6 +77,7 @@ class ObjectStoreKillTest {
     long storing = Math.max(50, whole - firstStored);
 
     int endedAlone = 0;
+    Map<Integer, Integer> exits = new TreeMap<>();
     for (int round = 1; round <= tally.points; round++) {
       String context = tally.at(round);
       if (KillEpoch.begins(round)) {
@@ -96,8 +99,9 @@ class ObjectStoreKillTest {
       }
       s3.kill();
       // a backup that lost its store ends on its own, or is ended
-      if (backup.waitFor(10, TimeUnit.SECONDS)) {
+      if (backup.waitFor(5, TimeUnit.SECONDS)) {
         endedAlone++;
+        exits.merge(backup.exitValue(), 1, Integer::sum);
       } else {
         backup.destroyForcibly();
         assertThat(backup.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -126,7 +130,10 @@ class ObjectStoreKillTest {
       tally.pointDone();
     }
     System.out.println(
-        "ObjectStoreKillTest: " + endedAlone + " backups ended on their own once the server died");
+        "ObjectStoreKillTest: "
+            + endedAlone
+            + " backups ended on their own once the server died, exit codes (code=count) "
+            + exits);
   }
 
   /** A new topic and a new prefix in the bucket. */
