@@ -10,19 +10,12 @@ import io.kbackup.kafka.TopicSelector;
 import io.kbackup.localkafka.LocalKafka;
 import io.kbackup.localkafka.TopicContents;
 import io.kbackup.repository.Json;
-import io.kbackup.repository.PartitionSnapshot;
 import io.kbackup.repository.Repository;
 import io.kbackup.repository.SnapshotManifest;
 import io.kbackup.restore.Restore;
 import io.kbackup.restore.RestoreOptions;
 import io.kbackup.restore.TopicMap;
-import io.kbackup.segment.BackupRecord;
-import io.kbackup.segment.Codec;
-import io.kbackup.segment.RecordBatch;
 import io.kbackup.segment.SegmentInfo;
-import io.kbackup.segment.SegmentReader;
-import io.kbackup.segment.SegmentSettings;
-import io.kbackup.storage.FileSystemStorage;
 import io.kbackup.storage.ObjectInfo;
 import io.kbackup.verify.Verifier;
 import io.kbackup.verify.VerifyOptions;
@@ -33,59 +26,45 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Backup processes killed with SIGKILL at random points, round after round: no half snapshot ever
- * shows, verify at level 2 finds every snapshot sound, every snapshot holds exactly the records it
- * claims, and the next backup continues after the segments the killed one had stored instead of
- * reading them again.
+ * shows, no committed snapshot goes, verify at level 2 finds every snapshot sound, every snapshot
+ * holds exactly the records it claims, and the next backup continues after the segments the killed
+ * one had stored instead of reading them again.
  *
- * <p>{@code -Dkbackup.killPoints=N} sets the number of kills (50 by default), {@code
- * -Dkbackup.killSeed=S} repeats a run.
+ * <p>{@code -Dkbackup.killPoints=N} sets the number of kills (6 by default; {@code soak/run} runs
+ * 1000), {@code -Dkbackup.killSeed=S} repeats a run. The topic and the repository are new every
+ * {@value KillEpoch#ROUNDS} rounds.
  */
 class BackupKillTest {
 
-  static final String TOPIC = "kill-seq";
-  static final int PARTITIONS = 2;
-  static final int PER_ROUND = 3_000;
-
-  final long[] next = new long[PARTITIONS];
+  static final int PER_ROUND = 1_000;
 
   @Test
   void backupsKilledAtRandomPointsNeverLeaveALyingRepository(@TempDir Path dir) throws Exception {
-    int points = Integer.getInteger("kbackup.killPoints", 50);
-    long seed = Long.getLong("kbackup.killSeed", System.nanoTime());
-    System.out.println("BackupKillTest: " + points + " kills, -Dkbackup.killSeed=" + seed);
-    Random random = new Random(seed);
+    KillTally tally = KillTally.start("backup", 6);
+    tally.run(() -> run(tally, dir));
+  }
+
+  private void run(KillTally tally, Path dir) throws Exception {
+    Random random = tally.random;
     try (LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"))) {
       String b = kafka.bootstrapServers();
-      try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", b))) {
-        admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1))).all().get();
-      }
-      Path repoDir = dir.resolve("repo");
-      Repository repo =
-          Repository.init(
-              new FileSystemStorage(repoDir),
-              new SegmentSettings(Codec.ZSTD, 1, 32 << 10, 128 << 10));
+      KillEpoch epoch = KillEpoch.next(b, dir, "kill-seq", null);
 
       // a first backup, run to its end, shows when a backup does its work
-      produce(b);
+      epoch.topic().produce(b, PER_ROUND);
       Instant start = Instant.now();
-      Process first = startBackup(repoDir, b, dir.resolve("first.log"));
+      Process first = startBackup(epoch, b, dir.resolve("first.log"));
       Duration firstStored = null;
       while (first.isAlive()) {
-        if (firstStored == null && !progress(repo).isEmpty()) {
+        if (firstStored == null && !progress(epoch.repo()).isEmpty()) {
           firstStored = Duration.between(start, Instant.now());
         }
         Thread.sleep(2);
@@ -93,37 +72,54 @@ class BackupKillTest {
       Duration whole = Duration.between(start, Instant.now());
       assertThat(first.exitValue()).isZero();
       assertThat(firstStored).as("the backup recorded its progress").isNotNull();
-      long from = Math.max(0, firstStored.toMillis() - 300);
-      long to = whole.toMillis() + 100;
+      long storing = Math.max(50, whole.toMillis() - firstStored.toMillis());
 
       int resumedRounds = 0;
-      for (int round = 1; round <= points; round++) {
-        String context = "round " + round + ", seed " + seed;
-        produce(b);
-        int before = repo.snapshots().size();
+      int killedWhileStoring = 0;
+      for (int round = 1; round <= tally.points; round++) {
+        String context = tally.at(round);
+        if (KillEpoch.begins(round)) {
+          checkEpoch(epoch, b, tally, context);
+          epoch = KillEpoch.next(b, dir, "kill-seq", epoch);
+          epoch.topic().produce(b, PER_ROUND);
+          new Backup(epoch.repo(), KafkaConnection.of(b), options(epoch)).run();
+        }
+        Repository repo = epoch.repo();
+        SequenceTopic topic = epoch.topic();
+        topic.produce(b, PER_ROUND);
+        List<String> before = ids(repo);
         SnapshotManifest last = repo.latestSnapshot().orElseThrow();
-        Process killed = startBackup(repoDir, b, dir.resolve("round.log"));
-        Thread.sleep(from + (long) (random.nextDouble() * (to - from)));
+        Process killed = startBackup(epoch, b, dir.resolve("round.log"));
+        // one kill in four at any time of the run, from start-up to after the commit; the others
+        // while the backup stores segments, where a kill leaves the most behind
+        if (random.nextInt(4) == 0) {
+          Thread.sleep((long) (random.nextDouble() * (whole.toMillis() + 100)));
+        } else {
+          while (killed.isAlive() && progress(repo).isEmpty()) {
+            Thread.sleep(2);
+          }
+          killedWhileStoring++;
+          Thread.sleep((long) (random.nextDouble() * storing * 0.9));
+        }
         killed.destroyForcibly();
         assertThat(killed.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        boolean committed = repo.snapshots().size() > before;
-        assertThat(repo.snapshots().size()).as(context).isEqualTo(committed ? before + 1 : before);
+        List<String> after = ids(repo);
+        tally.kept(before, after, context);
+        boolean committed = after.size() > before.size();
+        assertThat(after.size())
+            .as(context)
+            .isEqualTo(committed ? before.size() + 1 : before.size());
         if (committed) {
           SnapshotManifest s = repo.latestSnapshot().orElseThrow();
-          assertExact(repo, s, context);
+          topic.assertExact(repo, s, tally, context);
           last = s;
         }
         List<SegmentInfo> stored = committed ? List.of() : storedByTheKilledBackup(repo);
         VerifyReport verified = new Verifier(repo.storage()).run(new VerifyOptions(null, 2, null));
-        assertThat(verified.problems()).as(context).isEmpty();
-        assertThat(verified.snapshots()).hasSize(repo.snapshots().size());
+        tally.sound(verified, context);
+        assertThat(verified.snapshots()).hasSize(after.size());
 
-        BackupResult result =
-            new Backup(
-                    repo,
-                    KafkaConnection.of(b),
-                    new BackupOptions(TopicSelector.of(TOPIC, null), false))
-                .run();
+        BackupResult result = new Backup(repo, KafkaConnection.of(b), options(epoch)).run();
         long newRecords = result.snapshot().recordCount() - last.recordCount();
         long resumedRecords = stored.stream().mapToLong(SegmentInfo::recordCount).sum();
         assertThat(result.segmentsResumed()).as(context).isEqualTo(stored.size());
@@ -131,75 +127,68 @@ class BackupKillTest {
         if (!stored.isEmpty()) {
           resumedRounds++;
         }
-        assertExact(repo, result.snapshot(), context);
+        topic.assertExact(repo, result.snapshot(), tally, context);
         assertThat(progress(repo)).as(context).isEmpty();
-        assertThat(result.snapshot().recordCount()).isEqualTo(next[0] + next[1]);
-      }
-      System.out.println("BackupKillTest: " + resumedRounds + " rounds continued a killed backup");
-      assertThat(resumedRounds).as("kills that left stored segments").isGreaterThanOrEqualTo(3);
-
-      // every snapshot's objects are still all there, and an early one restores exactly
-      List<SnapshotManifest> all = repo.snapshots();
-      for (SnapshotManifest s : all) {
-        for (var t : s.topics()) {
-          for (PartitionSnapshot p : t.partitions()) {
-            for (SegmentInfo seg : p.segments()) {
-              assertThat(repo.storage().stat(seg.key()).map(ObjectInfo::size))
-                  .as(s.id() + " " + seg.key())
-                  .contains(seg.size());
-            }
-          }
+        if (result.snapshot().recordCount() != topic.records()) {
+          tally.loss(context + ": the snapshot holds " + result.snapshot().recordCount());
         }
+        tally.pointDone();
       }
-      SnapshotManifest early = all.get(all.size() / 3);
-      new Restore(
-              repo,
-              KafkaConnection.of(b),
-              RestoreOptions.builder()
-                  .snapshot(early.id())
-                  .topicMap(TopicMap.parse(TOPIC + "=" + TOPIC + "-restored"))
-                  .dataOnly(true)
-                  .build())
-          .run();
-      List<TopicContents.Entry> restored = TopicContents.read(b, TOPIC + "-restored");
-      assertThat(restored).hasSize((int) early.recordCount());
-      for (TopicContents.Entry e : restored) {
-        assertThat(e.value())
-            .isEqualTo(
-                Arrays.toString(
-                    payload(e.partition(), e.offset()).getBytes(StandardCharsets.UTF_8)));
-      }
+      checkEpoch(epoch, b, tally, "the end, seed " + tally.seed);
+      System.out.println(
+          "BackupKillTest: "
+              + resumedRounds
+              + " rounds continued a killed backup, "
+              + killedWhileStoring
+              + " kills were aimed at a backup storing segments");
+      assertThat(resumedRounds)
+          .as("kills that left stored segments")
+          .isGreaterThanOrEqualTo(Math.min(3, killedWhileStoring / 2));
     }
   }
 
-  /** Each partition holds exactly the records 0 to its end offset, with their values. */
-  private static void assertExact(Repository repo, SnapshotManifest s, String context)
+  /**
+   * Every snapshot's objects are still all there, and an early snapshot restores exactly: what
+   * rounds of kills leave behind also holds for the snapshots before the last.
+   */
+  private static void checkEpoch(KillEpoch epoch, String b, KillTally tally, String context)
       throws Exception {
-    for (PartitionSnapshot p : s.topics().get(0).partitions()) {
-      long expected = p.startOffset();
-      for (SegmentInfo segment : p.segments()) {
-        try (SegmentReader reader = SegmentReader.open(repo.storage(), segment, p.startOffset())) {
-          for (RecordBatch batch = reader.next(); batch != null; batch = reader.next()) {
-            for (BackupRecord r : batch.records()) {
-              if (r.offset() < p.startOffset() || r.offset() >= p.endOffset()) {
-                continue;
-              }
-              assertThat(r.offset()).as(context + " " + s.id()).isEqualTo(expected);
-              assertThat(new String(r.value(), StandardCharsets.UTF_8))
-                  .isEqualTo(payload(p.partition(), r.offset()));
-              expected++;
-            }
-          }
-        }
-      }
-      assertThat(expected)
-          .as(context + " " + s.id() + " partition " + p.partition())
-          .isEqualTo(p.endOffset());
-      assertThat(p.recordCount()).isEqualTo(p.endOffset() - p.startOffset());
+    List<SnapshotManifest> all = epoch.repo().snapshots();
+    for (SnapshotManifest s : all) {
+      SequenceTopic.assertComplete(epoch.repo(), s, tally, context);
+    }
+    String topic = epoch.topic().name;
+    SnapshotManifest early = all.get(all.size() / 3);
+    new Restore(
+            epoch.repo(),
+            KafkaConnection.of(b),
+            RestoreOptions.builder()
+                .snapshot(early.id())
+                .topicMap(TopicMap.parse(topic + "=" + topic + "-restored"))
+                .dataOnly(true)
+                .build())
+        .run();
+    List<TopicContents.Entry> restored = TopicContents.read(b, topic + "-restored");
+    assertThat(restored).as(context).hasSize((int) early.recordCount());
+    for (TopicContents.Entry e : restored) {
+      assertThat(e.value())
+          .as(context)
+          .isEqualTo(
+              Arrays.toString(
+                  SequenceTopic.payload(e.partition(), e.offset())
+                      .getBytes(StandardCharsets.UTF_8)));
     }
   }
 
-  private static List<ObjectInfo> progress(Repository repo) throws Exception {
+  private static BackupOptions options(KillEpoch epoch) {
+    return new BackupOptions(TopicSelector.of(epoch.topic().name, null), false);
+  }
+
+  static List<String> ids(Repository repo) throws Exception {
+    return repo.snapshots().stream().map(SnapshotManifest::id).toList();
+  }
+
+  static List<ObjectInfo> progress(Repository repo) throws Exception {
     return repo.storage().list("progress/");
   }
 
@@ -217,33 +206,15 @@ class BackupKillTest {
     return segments;
   }
 
-  private void produce(String bootstrap) throws Exception {
-    try (KafkaProducer<byte[], byte[]> producer =
-        TestTopics.producer(bootstrap, "linger.ms", "10")) {
-      for (int part = 0; part < PARTITIONS; part++) {
-        for (int i = 0; i < PER_ROUND; i++) {
-          long offset = next[part]++;
-          producer.send(
-              new ProducerRecord<>(
-                  TOPIC,
-                  part,
-                  ("k" + offset).getBytes(StandardCharsets.UTF_8),
-                  payload(part, offset).getBytes(StandardCharsets.UTF_8)));
-        }
-      }
-      producer.flush();
-    }
-  }
-
-  /** A value that compresses little, so that a round fills several segments. */
-  static String payload(int partition, long offset) {
-    byte[] noise = new byte[300];
-    new Random(partition * 1_000_003L + offset).nextBytes(noise);
-    return partition + "-" + offset + "-" + Base64.getEncoder().encodeToString(noise);
-  }
-
-  private static Process startBackup(Path repo, String bootstrap, Path log) throws Exception {
+  static Process startBackup(KillEpoch epoch, String bootstrap, Path log) throws Exception {
     return CliRunner.start(
-        log, "backup", "--repo", repo.toString(), "-b", bootstrap, "--topics", TOPIC);
+        log,
+        "backup",
+        "--repo",
+        epoch.dir().toString(),
+        "-b",
+        bootstrap,
+        "--topics",
+        epoch.topic().name);
   }
 }

@@ -170,6 +170,33 @@ class CopyCommandTest {
   }
 
   @Test
+  void aCopyKilledBetweenTheDigestAndTheManifestOfASnapshotCompletesWhenRunAgain(@TempDir Path dir)
+      throws Exception {
+    // given a destination that a copy killed within its commit left: the digest, no manifest
+    Path source = ordersBackedUp(dir, "half-commit-");
+    Path target = initialized(dir.resolve("target"));
+    assertThat(
+            CliRunner.run("copy", "--repo", source.toString(), "--to", target.toString())
+                .exitCode())
+        .isZero();
+    SnapshotManifest snapshot = ForgedManifest.latest(source);
+    Files.delete(target.resolve("snapshots/" + snapshot.id() + ".json"));
+
+    // when the copy runs again
+    CliRunner.Result again =
+        CliRunner.run("copy", "--repo", source.toString(), "--to", target.toString());
+
+    // then it commits the snapshot, which verifies
+    assertThat(again.exitCode()).as(again.err()).isZero();
+    assertThat(again.out()).startsWith("copied snapshot " + snapshot.id() + ": ");
+    assertThat(Repository.open(new FileSystemStorage(target)).snapshots())
+        .extracting(SnapshotManifest::id)
+        .containsExactly(snapshot.id());
+    CliRunner.Result verify = CliRunner.run("verify", "--repo", target.toString(), "--level", "2");
+    assertThat(verify.exitCode()).as(verify.out()).isZero();
+  }
+
+  @Test
   void anObjectOfTheSameSizeButOtherBytesInTheDestinationIsNeverTakenNorReplaced(@TempDir Path dir)
       throws Exception {
     Path source = ordersBackedUp(dir, "same-size-");

@@ -48,7 +48,7 @@ class DamagedRestoreTest {
                   TOPIC,
                   part,
                   ("k" + i).getBytes(StandardCharsets.UTF_8),
-                  BackupKillTest.payload(part, i).getBytes(StandardCharsets.UTF_8)));
+                  SequenceTopic.payload(part, i).getBytes(StandardCharsets.UTF_8)));
         }
       }
     }

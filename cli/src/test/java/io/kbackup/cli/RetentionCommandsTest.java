@@ -201,7 +201,7 @@ class RetentionCommandsTest {
               topic,
               partition,
               ("k" + i).getBytes(StandardCharsets.UTF_8),
-              BackupKillTest.payload(partition, i).getBytes(StandardCharsets.UTF_8)));
+              SequenceTopic.payload(partition, i).getBytes(StandardCharsets.UTF_8)));
     }
     try (KafkaProducer<byte[], byte[]> producer =
         TestTopics.producer(bootstrap, "linger.ms", "5")) {

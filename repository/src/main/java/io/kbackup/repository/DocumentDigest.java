@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 
@@ -36,6 +37,15 @@ final class DocumentDigest {
   /** The name a digest line gives for a document: the last element of its key. */
   private static String name(String key) {
     return key.substring(key.lastIndexOf('/') + 1);
+  }
+
+  /** Whether the document's digest object holds exactly {@code line}. */
+  static boolean isStored(Storage storage, String key, byte[] line) throws IOException {
+    try (InputStream in = storage.get(key + SUFFIX)) {
+      return Arrays.equals(in.readNBytes(MAX_BYTES + 1), line);
+    } catch (ObjectNotFoundException e) {
+      return false;
+    }
   }
 
   /** Checks a document against its digest object, if it has one. */

@@ -302,13 +302,16 @@ public final class Repository implements AutoCloseable {
 
   /**
    * Writes the manifest: the commit point of a backup. Its digest is written first, so that a
-   * committed manifest always has one.
+   * committed manifest always has one. A commit killed between the two leaves the digest alone; the
+   * same manifest may then be committed again (as a copy run again does), another one not.
    */
   public void commit(SnapshotManifest manifest) throws IOException {
     refuseUnencryptedWrites();
     String key = snapshotKey(manifest.id());
     byte[] document = Json.write(manifest);
-    if (!storage.putIfAbsent(key + DocumentDigest.SUFFIX, DocumentDigest.line(key, document))
+    byte[] digest = DocumentDigest.line(key, document);
+    if (!storage.putIfAbsent(key + DocumentDigest.SUFFIX, digest)
+            && !DocumentDigest.isStored(storage, key, digest)
         || !storage.putIfAbsent(key, document)) {
       throw new IllegalStateException("snapshot " + manifest.id() + " exists already");
     }

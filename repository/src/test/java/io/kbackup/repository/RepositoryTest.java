@@ -192,6 +192,42 @@ class RepositoryTest {
   }
 
   /** Commits a snapshot of no topics, created by cluster "c". */
+  @Test
+  void aCommitKilledAfterItsDigestCanBeMadeAgainWithTheSameManifest() throws Exception {
+    // given a commit that died between its digest and its manifest, as a killed copy leaves it
+    Repository repo = Repository.init(new FileSystemStorage(dir), SegmentSettings.defaults());
+    commitEmptySnapshot(repo, "s");
+    byte[] digest = repo.storage().readAll("snapshots/s.json.sha256");
+    repo.storage().delete("snapshots/s.json");
+    assertThat(repo.snapshots()).isEmpty();
+
+    // when the same manifest is committed again, then it is committed with that digest
+    commitEmptySnapshot(repo, "s");
+    assertThat(repo.snapshots()).extracting(SnapshotManifest::id).containsExactly("s");
+    assertThat(repo.storage().readAll("snapshots/s.json.sha256")).isEqualTo(digest);
+
+    // and another manifest under the id of a leftover digest is still refused
+    repo.storage().delete("snapshots/s.json");
+    assertThatThrownBy(
+            () ->
+                repo.commit(
+                    new SnapshotManifest(
+                        1,
+                        "s",
+                        "2026-01-02T00:00:00Z",
+                        "2026-01-02T00:00:00Z",
+                        "c",
+                        "v",
+                        null,
+                        List.of(),
+                        null,
+                        null,
+                        null)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("snapshot s exists already");
+    assertThat(repo.snapshots()).isEmpty();
+  }
+
   private static void commitEmptySnapshot(Repository repo, String id) throws Exception {
     repo.commit(
         new SnapshotManifest(

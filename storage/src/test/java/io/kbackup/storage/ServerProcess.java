@@ -68,7 +68,8 @@ public final class ServerProcess {
     }
   }
 
-  private void kill() {
+  /** Kills the server and its children with SIGKILL, as a crash would end them. */
+  public void kill() {
     process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
   }

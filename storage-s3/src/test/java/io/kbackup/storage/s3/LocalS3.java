@@ -81,6 +81,14 @@ public final class LocalS3 implements AutoCloseable {
     }
   }
 
+  /** Kills the server with SIGKILL, as a crash would end it, keeping its data. */
+  public void kill() {
+    if (server != null) {
+      server.kill();
+      server = null;
+    }
+  }
+
   /** Starts the server again over the same data, on a new port. */
   public void restart() throws IOException {
     stop();
