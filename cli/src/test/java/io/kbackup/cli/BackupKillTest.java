@@ -56,7 +56,7 @@ class BackupKillTest {
     Random random = tally.random;
     try (LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"))) {
       String b = kafka.bootstrapServers();
-      KillEpoch epoch = KillEpoch.next(b, dir, "kill-seq", null);
+      KillEpoch epoch = KillEpoch.next(b, dir, "killtest-backup", null);
 
       // a first backup, run to its end, shows when a backup does its work
       epoch.topic().produce(b, PER_ROUND);
@@ -80,7 +80,7 @@ class BackupKillTest {
         String context = tally.at(round);
         if (KillEpoch.begins(round)) {
           checkEpoch(epoch, b, tally, context);
-          epoch = KillEpoch.next(b, dir, "kill-seq", epoch);
+          epoch = KillEpoch.next(b, dir, "killtest-backup", epoch);
           epoch.topic().produce(b, PER_ROUND);
           new Backup(epoch.repo(), KafkaConnection.of(b), options(epoch)).run();
         }

@@ -47,7 +47,7 @@ class CopyKillTest {
   private void run(KillTally tally, Path dir) throws Exception {
     Random random = tally.random;
     String b = SharedKafka.primary().bootstrapServers();
-    KillEpoch source = KillEpoch.next(b, dir, "copy-seq", null);
+    KillEpoch source = KillEpoch.next(b, dir, "killtest-copy", null);
     for (int i = 0; i < SNAPSHOTS; i++) {
       source.topic().produce(b, PER_SNAPSHOT);
       new Backup(

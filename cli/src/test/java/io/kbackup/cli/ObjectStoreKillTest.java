@@ -138,7 +138,7 @@ class ObjectStoreKillTest {
 
   /** A new topic and a new prefix in the bucket. */
   private Repository newEpoch(String bootstrap, int epoch) throws Exception {
-    topic = new SequenceTopic("store-seq-" + epoch, 2);
+    topic = new SequenceTopic("killtest-store-" + epoch, 2);
     topic.create(bootstrap);
     url = "s3://" + BUCKET + "/epoch-" + epoch;
     return Repository.init(s3.storage(url), KillEpoch.SMALL_SEGMENTS);

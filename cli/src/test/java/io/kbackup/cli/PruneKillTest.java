@@ -54,7 +54,7 @@ class PruneKillTest {
   private void run(KillTally tally, Path dir) throws Exception {
     Random random = tally.random;
     String b = SharedKafka.primary().bootstrapServers();
-    KillEpoch epoch = KillEpoch.next(b, dir, "prune-seq", null);
+    KillEpoch epoch = KillEpoch.next(b, dir, "killtest-prune", null);
     epoch.topic().produce(b, PER_ROUND);
     // how long each command runs to its end, so that kills fall within the runs
     long backupMillis = timed(BackupKillTest.startBackup(epoch, b, dir.resolve("first.log")));
@@ -63,7 +63,7 @@ class PruneKillTest {
     for (int round = 1; round <= tally.points; round++) {
       String context = tally.at(round);
       if (KillEpoch.begins(round)) {
-        epoch = KillEpoch.next(b, dir, "prune-seq", epoch);
+        epoch = KillEpoch.next(b, dir, "killtest-prune", epoch);
         epoch.topic().produce(b, PER_ROUND);
         new Backup(epoch.repo(), KafkaConnection.of(b), options(epoch)).run();
       }
